@@ -1,0 +1,31 @@
+# halo: the two commands a newcomer needs are `make run` and `make test`.
+SWIFT ?= swift
+HALO = .build/debug/halo
+
+.PHONY: setup build run test bench clean
+
+# Lua 5.4 comes from the system (Debian: liblua5.4-dev). Install it only when missing.
+setup:
+	@if ! pkg-config --exists lua5.4 2>/dev/null; then \
+		echo "installing liblua5.4-dev (pkg-config lua5.4 not found)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq liblua5.4-dev pkg-config >/dev/null; \
+	fi
+	@pkg-config --modversion lua5.4 >/dev/null
+
+build: setup
+	$(SWIFT) build
+
+# The main job on the shipped example.
+run: build
+	$(HALO) check examples/passthrough-alpha/halo.yaml
+	$(HALO) test examples/
+
+test: setup
+	$(SWIFT) test
+
+bench: setup
+	$(SWIFT) run -c release halo bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// The halo package: a Swift runtime for Passthrough Halo Units with sandboxed Lua policies.
+//
+// Layers, one way down: HaloCLI -> HaloSentinel -> (HaloArtifacts, LuaSandbox, HaloCore).
+// HaloCore imports neither Lua nor files; LuaSandbox knows nothing of Halos.
+import PackageDescription
+
+let package = Package(
+    name: "halo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "halo", targets: ["HaloCLI"]),
+        .library(name: "HaloCore", targets: ["HaloCore"]),
+        .library(name: "LuaSandbox", targets: ["LuaSandbox"]),
+        .library(name: "HaloSentinel", targets: ["HaloSentinel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: [
+        // Lua 5.4 from the system (Debian: liblua5.4-dev). Never vendored.
+        .systemLibrary(
+            name: "CLua",
+            path: "Sources/CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // The C shim: trampolines, the limiting allocator, the budget hook, protected pushes.
+        .target(name: "LuaShim", dependencies: ["CLua"]),
+        .target(name: "LuaSandbox", dependencies: ["LuaShim", "CLua"]),
+        .target(name: "HaloCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "HaloArtifacts",
+            dependencies: [
+                "HaloCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "HaloSentinel", dependencies: ["HaloCore", "HaloArtifacts", "LuaSandbox"]),
+        .executableTarget(
+            name: "HaloCLI",
+            dependencies: [
+                "HaloSentinel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LuaSandboxTests", dependencies: ["LuaSandbox"]),
+        .testTarget(
+            name: "HaloCoreTests",
+            dependencies: ["HaloCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "HaloArtifactsTests", dependencies: ["HaloArtifacts"]),
+        .testTarget(name: "HaloSentinelTests", dependencies: ["HaloSentinel"]),
+        .testTarget(name: "HaloCLITests", dependencies: ["HaloCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// HaloArtifacts module placeholder; replaced by the real implementation.

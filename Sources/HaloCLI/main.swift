@@ -1,0 +1,2 @@
+import HaloSentinel
+print("halo")

@@ -1,0 +1,1 @@
+// HaloCore module placeholder; replaced by the real implementation.

@@ -1,0 +1,1 @@
+// HaloSentinel module placeholder; replaced by the real implementation.

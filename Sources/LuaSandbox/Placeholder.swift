@@ -1,0 +1,3 @@
+import LuaShim
+import CLua
+public enum LuaVersion { public static var number: Int { Int(halo_shim_version()) } }

@@ -1,0 +1,4 @@
+import Testing
+@testable import HaloArtifacts
+
+@Test func placeholderHaloArtifacts() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import HaloCore
+
+@Test func placeholderHaloCore() { #expect(Bool(true)) }

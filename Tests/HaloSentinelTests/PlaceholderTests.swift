@@ -1,0 +1,4 @@
+import Testing
+@testable import HaloSentinel
+
+@Test func placeholderHaloSentinel() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import LuaSandbox
+
+@Test func placeholderLuaSandbox() { #expect(Bool(true)) }
