@@ -10,6 +10,7 @@ struct Halo: ParsableCommand {
         Exit codes: 0 ok; 1 a step, expectation or test failed; 2 invalid input; 3 policy or sandbox failure.
         Documentation: README.md and docs/ in the repository.
         """,
-        subcommands: [CheckCommand.self, DryRunCommand.self, TestCommand.self]
+        subcommands: [CheckCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SubmitCommand.self,
+                      StateCommand.self, JournalCommand.self]
     )
 }

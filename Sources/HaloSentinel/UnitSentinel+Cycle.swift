@@ -8,6 +8,28 @@ extension UnitSentinel {
     /// Calls `hook` with a fresh read-only ctx; the policy's state is committed only on success.
     func callHook(_ hook: String, at time: Timestamp, cycle: CycleInfo? = nil, extra: [LuaValue] = [],
                   using host: PolicyHost? = nil) -> Result<[LuaValue], PolicyFailure> {
+        if !replayTape.isEmpty {
+            let outcome = replayTape.removeFirst()
+            if outcome.hook == hook {
+                if let failure = outcome.failure { return .failure(failure) }
+                if let newState = outcome.state { state = newState }
+                return .success(outcome.results ?? [])
+            }
+            replayDiverged = true
+            replayTape = []
+        }
+        let result = liveCall(hook, at: time, cycle: cycle, extra: extra, using: host)
+        if recordsTape {
+            switch result {
+            case .success(let results): recordedTape.append(HookOutcome(hook: hook, results: results, state: state, failure: nil))
+            case .failure(let failure): recordedTape.append(HookOutcome(hook: hook, results: nil, state: nil, failure: failure))
+            }
+        }
+        return result
+    }
+
+    private func liveCall(_ hook: String, at time: Timestamp, cycle: CycleInfo?, extra: [LuaValue],
+                          using host: PolicyHost?) -> Result<[LuaValue], PolicyFailure> {
         guard let host = host ?? policy else {
             return .failure(policyLoadFailure ?? PolicyFailure(code: "policy-error", message: "no policy is loaded"))
         }

@@ -123,6 +123,12 @@ public final class UnitSentinel {
     var cycleCursor: Timestamp
     var runtimeSignals: [RaisedSignal] = []
     var lastPolicyPath: String
+    /// Journal support: hook outcomes recorded while running, replayed on recovery.
+    public var recordsTape = false
+    var recordedTape: [HookOutcome] = []
+    var replayTape: [HookOutcome] = []
+    /// True when a replay met a hook call the journal did not record.
+    public private(set) var replayDiverged = false
 
     /// The policy file in use and its SHA-256 (nil when it failed to load).
     public var policyIdentity: (file: String, sha256: String?) {
@@ -328,6 +334,15 @@ public final class UnitSentinel {
         lastHookInputs = nil
         decisions.append(record)
     }
+
+    /// The hook outcomes recorded since the last call.
+    public func takeRecordedTape() -> [HookOutcome] {
+        defer { recordedTape = [] }
+        return recordedTape
+    }
+
+    /// Hook outcomes to use instead of calling the policy, in order.
+    public func replay(_ outcomes: [HookOutcome]) { replayTape = outcomes }
 
     // MARK: Queries
 
