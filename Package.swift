@@ -59,3 +59,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// HaloJournal: the Sentinel's durable, hash-chained journal (SQLite through GRDB).
+// Kept in one block so that merging it with the other branches is a single hand edit.
+package.dependencies.append(.package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"))
+package.products.append(.library(name: "HaloJournal", targets: ["HaloJournal"]))
+package.targets += [
+    .target(
+        name: "HaloJournal",
+        dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]
+    ),
+    // GRDB directly too: the tests play the attacker and the crashing process on the raw file.
+    .testTarget(
+        name: "HaloJournalTests",
+        dependencies: ["HaloJournal", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+]
