@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "HaloSentinel", dependencies: ["HaloCore", "HaloArtifacts", "LuaSandbox"]),
+        .target(name: "HaloSentinel", dependencies: ["HaloCore", "HaloArtifacts", "LuaSandbox", "HaloJournal"]),
         .executableTarget(
             name: "HaloCLI",
             dependencies: [
@@ -55,7 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "HaloArtifactsTests", dependencies: ["HaloArtifacts"]),
         .testTarget(name: "HaloSentinelTests", dependencies: ["HaloSentinel"]),
-        .testTarget(name: "HaloCLITests", dependencies: ["HaloCLI"]),
+        .testTarget(name: "HaloCLITests", dependencies: ["HaloCLI", "HaloSentinel"]),
     ],
     swiftLanguageModes: [.v6]
 )
