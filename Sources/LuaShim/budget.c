@@ -81,11 +81,17 @@ int halo_check_kill(lua_State *L, int status) {
   return 0;
 }
 
+/*
+** Charges work done inside a C function, where the hook never fires. A charge that
+** would pass the budget is refused before the work starts (and not counted); the
+** wall clock is checked here too, so C-heavy loops meet the backstop between hooks.
+*/
 void halo_charge(lua_State *L, int64_t units) {
   halo_state *st = halo_get(L);
   if (!st->budget_on) return;
+  if (units > st->instruction_limit - st->count) halo_raise_kill(L, KILL_TIMEOUT);
   st->count += units;
-  if (st->count > st->instruction_limit) halo_raise_kill(L, KILL_TIMEOUT);
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_TIMEOUT);
 }
 
 /* Raises a sandbox-forbidden error located at the calling Lua code. */

@@ -330,7 +330,7 @@ static int sb_require(lua_State *L) {
 
 /* ---------- string, utf8, table: work done inside C is charged ---------- */
 
-enum { CH_PLAIN, CH_FIND, CH_MATCH, CH_GSUB, CH_FORMAT, CH_TMOVE, CH_TRANGE, CH_TLEN, CH_TSORT };
+enum { CH_PLAIN, CH_UTF8, CH_FIND, CH_MATCH, CH_GSUB, CH_FORMAT, CH_TMOVE, CH_TRANGE, CH_TLEN, CH_TSORT };
 
 /* Worst-case steps of Lua's backtracking matcher: (n+1)^k where k counts the
 ** quantifiers that can backtrack (a final one cannot) plus one for the start
@@ -392,8 +392,8 @@ static int64_t table_units(lua_State *L, int kind) {
     int first = lua_type(L, 2) == LUA_TSTRING ? 3 : 2;  /* concat(t, sep, i, j) */
     f = luaL_optinteger(L, first, 1);
     e = lua_isnoneornil(L, first + 1) ? (lua_Integer)lua_rawlen(L, 1) : luaL_checkinteger(L, first + 1);
-    /* beyond a million results the stock code refuses on its own ("too many results") */
-    return e >= f ? clamp_units(((double)e - (double)f + 1) > 1e6 ? 1e6 : (double)e - (double)f + 1) : 0;
+    /* beyond the stack limit the stock code refuses on its own ("too many results") */
+    return e >= f && (double)e - (double)f < LUAI_MAXSTACK ? (int64_t)(e - f + 1) : 0;
   }
   if (kind == CH_TSORT) {
     double n = (double)lua_rawlen(L, 1), lg = 1;
@@ -409,7 +409,8 @@ static int charged(lua_State *L) {
   int64_t bytes = 0, units;
   for (int i = 1; i <= n; i++)
     if (lua_type(L, i) == LUA_TSTRING) bytes += (int64_t)lua_rawlen(L, i);
-  units = 1 + (bytes >> HALO_ALLOC_SHIFT);  /* why: C scans are invisible to the hook (attack: utf8LenLoop) */
+  /* why: C scans are invisible to the hook (attack: utf8ScanLoop); utf8 decodes every byte */
+  units = 1 + (kind == CH_UTF8 ? bytes >> 2 : bytes >> 4);
   if (kind == CH_FIND || kind == CH_MATCH || kind == CH_GSUB) {
     /* why: backtracking patterns run unbounded in C (attacks: patternFind, patternGsub) */
     size_t ls, lp;
@@ -485,7 +486,7 @@ static int table_kind(const char *name) {
   return CH_PLAIN;
 }
 
-static int plain_kind(const char *name) { (void)name; return CH_PLAIN; }
+static int utf8_kind(const char *name) { (void)name; return CH_UTF8; }
 
 /* ---------- math ---------- */
 
@@ -765,7 +766,7 @@ int halo_open_profile(lua_State *L) {
   publish(L, g, "table");
 
   t = open_library(L, "utf8", luaopen_utf8);
-  wrap_library(L, t, plain_kind);
+  wrap_library(L, t, utf8_kind);
   publish(L, g, "utf8");
 
   t = open_library(L, "math", luaopen_math);
