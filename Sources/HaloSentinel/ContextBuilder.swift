@@ -140,7 +140,7 @@ enum ContextBuilder {
             return AmountBinding.amount(fromPayload: userdata.bytes).map { .string($0.description) } ?? .string(userdata.typeName)
         case .table(let table):
             if !table.entries.isEmpty, let items = DecisionValidator.sequence(table) { return .array(items.map(json)) }
-            return .object(table.entries.compactMap { key, value in
+            return .object(table.pairs.compactMap { key, value in
                 switch key {
                 case .string(let name): return (name, json(value))
                 case .integer(let index): return (String(index), json(value))

@@ -221,7 +221,7 @@ enum DecisionValidator {
     /// A table whose keys are all strings, as a dictionary; other keys are a bad decision.
     static func stringKeyed(_ table: LuaTable, what: String) throws(PolicyFailure) -> [String: LuaValue] {
         var result: [String: LuaValue] = [:]
-        for (key, value) in table.entries {
+        for (key, value) in table.pairs {
             guard case .string(let name) = key else { throw .bad("\(what) has a non-string key \(describe(key))") }
             result[name] = value
         }
@@ -231,7 +231,7 @@ enum DecisionValidator {
     /// The values of a sequence 1...n, or nil when the table is not one.
     static func sequence(_ table: LuaTable) -> [LuaValue]? {
         var byIndex: [Int64: LuaValue] = [:]
-        for (key, value) in table.entries {
+        for (key, value) in table.pairs {
             guard case .integer(let index) = key, index >= 1 else { return nil }
             byIndex[index] = value
         }

@@ -58,7 +58,7 @@ public struct HookOutcome: Sendable {
         case .userdata(let userdata):
             return .object([("u", .string(userdata.typeName)), ("b", .string(userdata.bytes.map { String(format: "%02x", $0) }.joined()))])
         case .table(let table):
-            return .object([("t", .array(table.entries.map { .array([encode($0.0), encode($0.1)]) }))])
+            return .object([("t", .array(table.entries.map { .array([encode($0.key), encode($0.value)]) }))])
         default:
             return .object([("fn", .bool(true))])
         }

@@ -22,7 +22,7 @@ enum StateStore {
     private static func sanitize(_ table: LuaTable, depth: Int, path: String) throws(PolicyFailure) -> LuaTable {
         guard depth < maxDepth else { throw .bad("\(path) is nested deeper than \(maxDepth)") }
         var result = LuaTable()
-        for (key, value) in table.entries {
+        for (key, value) in table.pairs {
             let name: String
             switch key {
             case .string(let text): name = text
@@ -50,7 +50,7 @@ enum StateStore {
     static func json(_ table: LuaTable) -> JSONValue {
         if !table.entries.isEmpty, let items = DecisionValidator.sequence(table) { return .array(items.map(json)) }
         var pairs: [(String, JSONValue)] = []
-        for (key, value) in table.entries {
+        for (key, value) in table.pairs {
             let name: String
             switch key {
             case .string(let text): name = text
