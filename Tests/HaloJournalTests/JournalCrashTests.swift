@@ -58,6 +58,9 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(process.terminationStatus == SIGKILL)
+        // The crash left megabytes of uncommitted frames in the WAL: the case under test.
+        let wal = try FileManager.default.attributesOfItem(atPath: directory.journalPath + "-wal")
+        #expect((wal[.size] as? Int ?? 0) > 1_000_000)
 
         let journal = try Journal(directory: directory.url)
         #expect(try journal.count == 5)
