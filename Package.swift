@@ -48,6 +48,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "halo-core-bench", dependencies: ["HaloCore"], path: "Sources/HaloCoreBench"),
         .testTarget(name: "LuaSandboxTests", dependencies: ["LuaSandbox"]),
         .testTarget(
             name: "HaloCoreTests",
