@@ -132,6 +132,11 @@ static int classify(halo_state *st, int status) {
 static int run(halo_state *st, lua_CFunction f, void *ud, int budgeted, int *base) {
   lua_State *L = st->L;
   int status, code = HALO_OK;
+  *base = lua_gettop(L);
+  if (st->host_L != NULL) {  /* why: a host function re-entering would reset the budgets */
+    snprintf(st->message, sizeof st->message, "the sandbox cannot be entered from a host function");
+    return HALO_ERR_POLICY;
+  }
   st->message[0] = 0;
   st->chunk[0] = 0;
   st->line = 0;

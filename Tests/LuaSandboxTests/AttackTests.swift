@@ -109,6 +109,27 @@ let attacks: [Attack] = [
     Attack(name: "formatHugeWidth", code: .policyError, source: "return string.format('%099999d', 1)"),
     Attack(name: "errorInErrorHandler", code: .policyError,
            source: "local _, e = xpcall(function() error('a') end, function(m) error(m) end) error(e)"),
+    // CVE-shaped: each must end in an ordinary error, never a crash
+    Attack(name: "cveDeepCoroutineCloseNesting", code: .policyError, source: """
+        local coro = false
+        for i = 1, 1000 do
+          local previous = coro
+          coro = coroutine.create(function()
+            local cc <close> = setmetatable({}, {__close = function() if previous then assert(coroutine.close(previous)) end end})
+            coroutine.yield()
+          end)
+          assert(coroutine.resume(coro))
+        end
+        coroutine.close(coro)
+        error("survived")
+        """),
+    Attack(name: "cveErrorWhileHandlingCStackOverflow", code: .policyError,
+           source: "local function loop() assert(pcall(loop)) end local _, m = xpcall(loop, loop) error(m)"),
+    Attack(name: "cveConstEnv", code: .policyError, source: "local _ENV <const> = { x = 1 } error(tostring(x))"),
+    Attack(name: "cveNestedResumeRecursion", code: .policyError,
+           source: "local function f() coroutine.wrap(f)() end f()"),
+    Attack(name: "cveErrorHandlerRecursion", code: .policyError,
+           source: "local function h(m) return select(2, xpcall(error, h)) end error(select(2, xpcall(error, h)))"),
     // removed capabilities
     Attack(name: "loadBytecodeString", code: .forbidden, source: "return load('\\27Lua\\x54\\0')"),
     Attack(name: "loadBinaryMode", code: .forbidden, source: "return load('return 1', 'x', 'b')"),

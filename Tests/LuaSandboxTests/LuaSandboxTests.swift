@@ -282,3 +282,22 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
         #expect(sandbox.memoryInUse > 0)
     }
 }
+
+@Suite struct ReentrancyTests {
+    final class Box { var sandbox: LuaSandbox?; var policy: LuaReference?; var error: SandboxError? }
+
+    @Test func hostFunctionsCannotReenterTheSandbox() throws {
+        let box = Box()
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration())
+        try sandbox.registerModule(name: "reenter", functions: ["go": { _ in
+            do throws(SandboxError) { _ = try box.sandbox!.call(box.policy!, function: "spin", arguments: []) } catch { box.error = error }
+        }])
+        box.sandbox = sandbox
+        box.policy = try sandbox.load(source: """
+            return { run = function() require("reenter").go() return 1 end, spin = function() while true do end end }
+            """, chunkName: "re.lua")
+        #expect(try sandbox.call(box.policy!, function: "run", arguments: []) == [1])
+        #expect(box.error?.code == .policyError)
+        box.sandbox = nil
+    }
+}
