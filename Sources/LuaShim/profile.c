@@ -67,6 +67,7 @@ static const char *read_piece(lua_State *L, void *ud, size_t *size) {
   if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "reader function must return a string");
   lua_replace(L, 5);
   s = lua_tolstring(L, 5, size);
+  halo_charge(L, (int64_t)*size);  /* the parser's work, paid per piece */
   if (r->first && *size > 0) {
     r->first = 0;
     if (s[0] == LUA_SIGNATURE[0]) { r->binary = 1; *size = 0; return NULL; }
@@ -92,6 +93,7 @@ static int sb_load(lua_State *L) {
     const char *s = lua_tolstring(L, 1, &l);
     const char *name = luaL_optstring(L, 2, s);
     if (l > 0 && s[0] == LUA_SIGNATURE[0]) return halo_raise_forbidden(L, "binary chunks are not loadable");
+    halo_charge(L, (int64_t)l);  /* why: the parser runs in C, unhooked (attack: loadHugeSourceLoop) */
     status = luaL_loadbufferx(L, s, l, name, "t");
   } else {
     const char *name = luaL_optstring(L, 2, "=(load)");
@@ -270,6 +272,7 @@ static int load_module_file(lua_State *L, const char *name, const char *path) {
   snprintf(chunk, sizeof chunk, "=%s", path + strlen(path) - strlen(name) - 4);  /* "a/b.lua" */
   if (size > 0 && ((char *)buffer)[0] == LUA_SIGNATURE[0])
     return halo_raise_forbidden(L, "binary chunks are not loadable");
+  halo_charge(L, (int64_t)size);  /* parsing runs in C, unhooked */
   status = luaL_loadbufferx(L, buffer, (size_t)size, chunk, "t");
   halo_check_kill(L, status);
   if (status != LUA_OK) return lua_error(L);
@@ -387,20 +390,22 @@ static int64_t table_units(lua_State *L, int kind) {
     e = luaL_checkinteger(L, 3);
     return e >= f ? clamp_units((double)e - (double)f + 1) : 0;
   }
-  if (lua_type(L, 1) != LUA_TTABLE) return 0;
-  if (kind == CH_TRANGE) {  /* unpack/concat: i..j, j defaulting to the raw length */
+  if (lua_type(L, 1) != LUA_TTABLE) return 0;  /* the stock code refuses the rest */
+  if (kind == CH_TRANGE) {  /* unpack/concat: i..j, j defaulting to #t */
     int first = lua_type(L, 2) == LUA_TSTRING ? 3 : 2;  /* concat(t, sep, i, j) */
     f = luaL_optinteger(L, first, 1);
-    e = lua_isnoneornil(L, first + 1) ? (lua_Integer)lua_rawlen(L, 1) : luaL_checkinteger(L, first + 1);
+    e = lua_isnoneornil(L, first + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, first + 1);
     /* beyond the stack limit the stock code refuses on its own ("too many results") */
     return e >= f && (double)e - (double)f < LUAI_MAXSTACK ? (int64_t)(e - f + 1) : 0;
   }
   if (kind == CH_TSORT) {
-    double n = (double)lua_rawlen(L, 1), lg = 1;
+    double n = (double)luaL_len(L, 1), lg = 1;
     for (double m = n; m > 1; m /= 2) lg++;
     return clamp_units(n * lg);
   }
-  return (int64_t)lua_rawlen(L, 1);  /* insert/remove shift up to #t elements */
+  /* insert/remove shift up to #t elements; #t as the stock code sees it, __len included
+  ** why: a __len of 1e15 makes them loop without allocating (attack: tableInsertHugeLen) */
+  return clamp_units((double)luaL_len(L, 1));
 }
 
 /* A library function behind a charge: upvalue 1 the original, upvalue 2 its kind. */
@@ -492,11 +497,27 @@ static int utf8_kind(const char *name) { (void)name; return CH_UTF8; }
 
 /* why: an unseeded randomseed() reads the clock; the seed comes from configuration (test: randomDeterministic) */
 static int sb_randomseed(lua_State *L) {
+  halo_get(L)->reseed_pending = 0;
   if (lua_isnone(L, 1)) lua_pushinteger(L, (lua_Integer)halo_get(L)->seed);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 0);
   return 0;
+}
+
+/* math.random: the first draw of a call reseeds with the configured seed. */
+static int sb_random(lua_State *L) {
+  halo_state *st = halo_get(L);
+  if (st->reseed_pending) {
+    st->reseed_pending = 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_RANDOMSEED);
+    lua_pushinteger(L, (lua_Integer)st->seed);
+    lua_call(L, 1, 0);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
 }
 
 /* ---------- coroutines ---------- */
@@ -776,6 +797,7 @@ int halo_open_profile(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)st->seed);
   lua_call(L, 1, 0);
   replace(L, t, "randomseed", sb_randomseed, 1);
+  replace(L, t, "random", sb_random, 1);
   publish(L, g, "math");
 
   t = open_library(L, "coroutine", luaopen_coroutine);

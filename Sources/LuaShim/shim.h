@@ -32,7 +32,7 @@ struct halo_state {
   size_t used, peak, limit;
   int limit_on;
   /* budgets of the call in progress */
-  int budget_on, killed, kill_armed, forbidden_raised, in_entry;
+  int budget_on, killed, kill_armed, forbidden_raised, reseed_pending;
   int64_t count, instruction_limit, wall_ms, memory_limit;
   int64_t deadline_ns;
   int64_t clock;
@@ -67,6 +67,7 @@ extern const char HALO_LOADED;     /* require cache */
 extern const char HALO_PRELOAD;    /* host modules */
 extern const char HALO_IDS;        /* weak table: object -> tostring id */
 extern const char HALO_RANDOMSEED; /* math.randomseed, reseeded per call */
+extern const char HALO_DIRTY;      /* in a policy env metatable: a call layer is installed */
 
 static inline halo_state *halo_get(lua_State *L) {
   return *(halo_state **)lua_getextraspace(L);

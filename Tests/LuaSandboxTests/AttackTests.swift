@@ -105,6 +105,12 @@ let attacks: [Attack] = [
            source: "local s = string.rep('x', 1e6) while true do local t = s .. 'y' end",
            // the allocator cannot raise: the kill comes one allocation's charge (1 MB / 64) late
            instructionMargin: 1100 + 16_500),
+    Attack(name: "tableInsertHugeLen", code: .timeout,
+           source: "table.insert(setmetatable({}, {__len = function() return 1e15 end}), 1, 'x')"),
+    Attack(name: "tableRemoveHugeLen", code: .timeout,
+           source: "table.remove(setmetatable({}, {__len = function() return 1e15 end}), 1)"),
+    Attack(name: "loadHugeSourceLoop", code: .timeout,
+           source: "local src = 'return ' .. string.rep('1 + ', 2e5) .. '1' while true do load(src) end"),
     Attack(name: "hugeTableUnpack", code: .policyError, source: "return table.unpack({}, 1, 1e8)"),
     Attack(name: "formatHugeWidth", code: .policyError, source: "return string.format('%099999d', 1)"),
     Attack(name: "errorInErrorHandler", code: .policyError,
