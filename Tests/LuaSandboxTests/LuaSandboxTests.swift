@@ -65,10 +65,18 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
               local b = host.money(250)
               local sum = a + b
               return sum, tostring(sum), sum == host.money(400), a < b, b < a, sum:cents(), a + 1
-            end }
+            end,
+            inCoroutine = function() return coroutine.wrap(function() return host.money(1) + host.money(2) end)() end }
             """, chunkName: "money.lua")
         let results = try sandbox.call(policy, function: "run", arguments: [Money.value(150)])
         #expect(results == [Money.value(400), "4.00", true, true, false, 400, Money.value(250)])
+        #expect(try sandbox.call(policy, function: "inCoroutine", arguments: []) == [Money.value(3)])
+        sandbox.release(policy)
+        sandbox.release(policy)  // a second release is ignored
+        let again = try sandbox.load(source: "return { f = function() return 1 end }", chunkName: "again.lua")
+        let other = try sandbox.makeTable(LuaTable(array: [1]))
+        #expect(again != other)
+        #expect(try sandbox.call(again, function: "f", arguments: []) == [1])
     }
 
     @Test func userdataMetatableIsProtected() throws {
