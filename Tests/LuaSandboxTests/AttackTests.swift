@@ -203,6 +203,34 @@ let attacks: [Attack] = [
         #expect(sandbox.memoryInUse < attack.limits.memoryBytes)
     }
 
+    @Test func oneSandboxSurvivesEveryAttackInTurn() throws {
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 1))
+        let healthy = try sandbox.load(source: "return { ok = function() return 42 end }", chunkName: "healthy.lua")
+        _ = try sandbox.call(healthy, function: "ok", arguments: [])
+        let baseline = sandbox.memoryInUse
+        for round in 0..<2 {
+            for attack in attacks {
+                sandbox.limits = attack.limits
+                do {
+                    if attack.atLoad {
+                        _ = try sandbox.load(source: attack.policy, chunkName: "attack.lua")
+                    } else {
+                        let policy = try sandbox.load(source: attack.policy, chunkName: "attack.lua")
+                        defer { sandbox.release(policy) }
+                        _ = try sandbox.call(policy, function: "run", arguments: [])
+                    }
+                    Issue.record("\(attack.name) succeeded in round \(round)")
+                } catch {
+                    #expect(error.code == attack.code, "\(attack.name): \(error)")
+                }
+                sandbox.limits = .default
+                #expect(try sandbox.call(healthy, function: "ok", arguments: []) == [42], "after \(attack.name)")
+            }
+        }
+        // what is left is the require cache and tostring ids, not the attacks' garbage
+        #expect(sandbox.memoryInUse < baseline + 64 << 10, "baseline \(baseline), now \(sandbox.memoryInUse)")
+    }
+
     @Test func globalPollutionDoesNotPersistIntoTheNextCall() throws {
         let sandbox = try LuaSandbox(configuration: SandboxConfiguration())
         let policy = try sandbox.load(source: """
