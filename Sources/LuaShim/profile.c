@@ -4,6 +4,7 @@
 ** run unbounded inside C (where the count hook never fires). Each decision carries
 ** its why and the attack test (Tests/LuaSandboxTests/AttackTests.swift) proving it.
 */
+#define _DEFAULT_SOURCE  /* timegm, gmtime_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,7 +343,7 @@ static double pattern_steps(const char *p, size_t lp, size_t ls, int plain) {
   int anchored = lp > 0 && p[0] == '^', q = 0;
   double steps = 1;
   if (plain || strpbrk(p, "^$*+?.([%-") == NULL) return ((double)ls + 1) * ((double)lp + 1);
-  for (size_t i = anchored; i < lp; i++) {
+  for (size_t i = anchored ? 1 : 0; i < lp; i++) {
     char c = p[i];
     if (c == '%') {
       if (i + 1 < lp && p[i + 1] == 'b') { q++; i += 3; }
