@@ -31,10 +31,11 @@ static void arm(halo_state *st) {
 /*
 ** The lua_Alloc. With ptr == NULL, osize is a type tag, not a size, so the old
 ** size counts only for a real block. Only growth is refused (shrinking never fails,
-** as Lua requires); growth into a large block is also charged to the instruction
-** budget, so copying large strings in a tight loop costs time units between hooks.
-** Small blocks are not charged: their pattern depends on internal caches, and the
-** count must be the same for the same call on any machine.
+** as Lua requires). Creating a long string (>= 1 KiB) is also charged to the
+** instruction budget, so copying large strings in a tight loop costs time units
+** between hooks. Nothing else is charged: stack, table and short-string allocations
+** depend on the state's history (GC shrinks stacks, interns strings), and the count
+** must be the same for the same call on a fresh or a warm state, on any machine.
 */
 void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   halo_state *st = (halo_state *)ud;
@@ -50,7 +51,7 @@ void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     /* why: the memory cap (attack tests memoryBomb*) */
     if (st->limit_on && (st->used + grow > cap || st->used + grow < st->used))
       return NULL;
-    if (st->budget_on && nsize >= HALO_ALLOC_CHARGED) {  /* small blocks are the VM's own */
+    if (st->budget_on && ptr == NULL && osize == LUA_TSTRING && nsize >= HALO_ALLOC_CHARGED) {
       st->count += (int64_t)(nsize >> HALO_ALLOC_SHIFT);
       if (st->count > st->instruction_limit) arm(st);
     }

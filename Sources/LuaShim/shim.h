@@ -11,8 +11,8 @@
 
 #define HALO_MAIN_STEP 1000    /* count-hook period on the main thread */
 #define HALO_CO_STEP 100       /* finer on coroutines; prepaid at creation */
-#define HALO_ALLOC_SHIFT 6     /* one instruction unit per 64 bytes allocated ... */
-#define HALO_ALLOC_CHARGED 1024 /* ... in blocks of at least 1 KiB */
+#define HALO_ALLOC_SHIFT 6     /* one instruction unit per 64 bytes of a new long string ... */
+#define HALO_ALLOC_CHARGED 1024 /* ... of at least 1 KiB */
 #define HALO_KILL_SLACK (256 * 1024) /* headroom to unwind after a memory kill */
 #define HALO_MAX_ROOTS 8
 #define HALO_MAX_TYPES 64

@@ -277,6 +277,26 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
         #expect(results == [55, 5, 6, 2, 3, "3 5 9", "a;b", " 1.50|s", "number", 5, true, 3])
     }
 
+    @Test func instructionCountsAreTheSameOnFreshAndWarmStates() throws {
+        let source = """
+            local function deep(n) if n == 0 then return 0 end return 1 + deep(n - 1) end
+            return {
+              work = function() local s = string.rep("x", 5000) local t = {} for i = 1, 300 do t[i] = s .. i end return deep(300) end,
+              warm = function() deep(20000) local g = {} for i = 1, 1e4 do g[i] = tostring(i) end end,
+            }
+            """
+        let fresh = try makeSandbox()
+        _ = try fresh.call(fresh.load(source: source, chunkName: "w.lua"), function: "work", arguments: [])
+        let expected = fresh.lastCallStatistics.instructions
+        let warm = try makeSandbox()
+        let policy = try warm.load(source: source, chunkName: "w.lua")
+        for _ in 0..<3 {
+            _ = try warm.call(policy, function: "warm", arguments: [])
+            _ = try warm.call(policy, function: "work", arguments: [])
+            #expect(warm.lastCallStatistics.instructions == expected)
+        }
+    }
+
     @Test func limitsApplyAndStatisticsAreReported() throws {
         let sandbox = try makeSandbox()
         let policy = try sandbox.load(source: "return { run = function(n) local s = 0 for i = 1, n do s = s + i end return s end }", chunkName: "n.lua")
