@@ -48,7 +48,7 @@ void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   if (nsize > old) {
     size_t grow = nsize - old;
     size_t cap = st->limit + (st->killed ? HALO_KILL_SLACK : 0);
-    /* why: the memory cap (attack tests memoryBomb*) */
+    /* why: the memory cap (attacks memoryConcatDoubling, memoryTableGrowth, memoryDeepRecursion) */
     if (st->limit_on && (st->used + grow > cap || st->used + grow < st->used))
       return NULL;
     if (st->budget_on && ptr == NULL && osize == LUA_TSTRING && nsize >= HALO_ALLOC_CHARGED) {
@@ -75,7 +75,7 @@ int halo_raise_kill(lua_State *L, int why) {
 /*
 ** Called by every catch point (pcall, xpcall, resume, load, close) after the
 ** protected work returns: a memory error or a tripped budget is re-raised.
-** why: a kill must not be catchable (attack tests loopInPcall, memoryInPcall).
+** why: a kill must not be catchable (attacks loopInPcallRetry, memoryConcatDoublingInPcallRetry).
 */
 int halo_check_kill(lua_State *L, int status) {
   halo_state *st = halo_get(L);

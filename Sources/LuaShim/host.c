@@ -115,7 +115,7 @@ static int classify(halo_state *st, int status) {
   } else {
     if (lua_type(L, -1) == LUA_TSTRING)
       snprintf(st->message, sizeof st->message, "%s", lua_tostring(L, -1));
-    else  /* why: never call __tostring of an error object (attack: errorObjectTostringLoop) */
+    else  /* why: never call __tostring of an error object (attack: loopInTostringOfErrorObject) */
       snprintf(st->message, sizeof st->message, "(error object is a %s value)", luaL_typename(L, -1));
     code = (st->forbidden_raised && strstr(st->message, "sandbox-forbidden: ") != NULL)
                ? HALO_ERR_FORBIDDEN : HALO_ERR_POLICY;
@@ -176,7 +176,7 @@ typedef struct load_args {
 ** reads through to the real globals. During a call, the first global write creates
 ** the call's layer (reading through to the load layer) and points P at it; the next
 ** call starts clean again, so globals written by one call never reach the next.
-** why: attack globalPollutionPersists.
+** why: test globalPollutionDoesNotPersistIntoTheNextCall.
 */
 static int env_newindex(lua_State *L) {  /* (P, k, v) before the call's first write */
   lua_getmetatable(L, 1);                            /* 4: P's metatable */
@@ -447,7 +447,7 @@ static int register_type_entry(lua_State *L) {
     lua_setfield(L, 2, "__index");
   }
   lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
-  lua_setfield(L, 2, "__metatable");  /* why: scripts cannot reach or change it (attack: userdataMetatable) */
+  lua_setfield(L, 2, "__metatable");  /* why: scripts cannot reach or change it (test: userdataMetatableIsProtected) */
   lua_pushinteger(L, st->ntypes);
   lua_rawsetp(L, 2, &HALO_TYPEID);
   lua_pushvalue(L, 2);
@@ -481,7 +481,7 @@ static int register_module_entry(lua_State *L) {
     push_function(L, a->ids[i]);
     lua_setfield(L, -2, a->names[i]);
   }
-  halo_make_frozen(L);  /* why: a module is shared by every policy (attack: writeFrozenModule) */
+  halo_make_frozen(L);  /* why: a module is shared by every policy (test: requireFindsModulesUnderTheRootsOnly) */
   lua_setfield(L, 2, a->name);
   return 0;
 }

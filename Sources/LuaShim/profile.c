@@ -84,7 +84,7 @@ static int sb_load(lua_State *L) {
   int has_env = !lua_isnone(L, 4), status;
   const char *mode = luaL_optstring(L, 3, "t");
   piece_reader r = { 1, 0 };
-  /* why: bytecode can break the VM's invariants (attack: loadBytecode) */
+  /* why: bytecode can break the VM's invariants (attacks: loadBytecodeString, loadBinaryMode) */
   if (strchr(mode, 'b') != NULL) return halo_raise_forbidden(L, "binary chunks are not loadable");
   /* why: an env with a metatable could chain back to shared tables (attack: loadEnvEscape) */
   if (has_env && !lua_isnil(L, 4) && (lua_type(L, 4) != LUA_TTABLE || lua_getmetatable(L, 4)))
@@ -117,7 +117,7 @@ static int sb_load(lua_State *L) {
 
 /* ---------- tostring, print ---------- */
 
-/* why: "table: 0x..." leaks heap addresses; objects get a per-state counter id (attack: addressLeak) */
+/* why: "table: 0x..." leaks heap addresses; objects get a per-state counter id (test: noAddressLeaks) */
 int halo_tostring(lua_State *L) {
   halo_state *st = halo_get(L);
   const char *name;
@@ -162,7 +162,7 @@ static void to_text(lua_State *L, int i) {
   lua_replace(L, i);
 }
 
-/* why: scripts have no stdout; output goes to a bounded log the host reads (test: printCaptured) */
+/* why: scripts have no stdout; output goes to a bounded log the host reads (test: printIsCaptured) */
 static int sb_print(lua_State *L) {
   halo_state *st = halo_get(L);
   int n = lua_gettop(L), i;
@@ -193,7 +193,7 @@ static int sb_setmetatable(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
   if (halo_is_frozen(L, 1)) return halo_raise_forbidden(L, "cannot change the metatable of a read-only table");
-  /* why: finalizers run outside any call's budget (attack: gcFinalizer); Lua marks
+  /* why: finalizers run outside any call's budget (attack: loopInGcFinalizer); Lua marks
   ** objects for finalization only if __gc is present when the metatable is set */
   if (t == LUA_TTABLE) {
     lua_pushliteral(L, "__gc");
@@ -418,7 +418,7 @@ static int charged(lua_State *L) {
   /* why: C scans are invisible to the hook (attack: utf8ScanLoop); utf8 decodes every byte */
   units = 1 + (kind == CH_UTF8 ? bytes >> 2 : bytes >> 4);
   if (kind == CH_FIND || kind == CH_MATCH || kind == CH_GSUB) {
-    /* why: backtracking patterns run unbounded in C (attacks: patternFind, patternGsub) */
+    /* why: backtracking patterns run unbounded in C (attacks: patternFindBacktracking, patternGsubBacktracking) */
     size_t ls, lp;
     const char *s = luaL_checklstring(L, 1, &ls), *p = luaL_checklstring(L, 2, &lp);
     (void)s;
@@ -442,12 +442,12 @@ static int sb_rep(lua_State *L) {
   luaL_checklstring(L, 1, &l);
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_optlstring(L, 3, "", &lsep);
-  if (n <= 0 || l + lsep == 0) {  /* why: stock rep loops n times over empty copies (attack: repEmptyHuge) */
+  if (n <= 0 || l + lsep == 0) {  /* why: stock rep loops n times over empty copies (attack: stringRepEmptyHugeCount) */
     lua_pushliteral(L, "");
     return 1;
   }
   double total = (double)l * (double)n + (double)lsep * ((double)n - 1);
-  /* why: refuse before allocating or copying (attacks: repHuge, repSeparatorHuge) */
+  /* why: refuse before allocating or copying (attacks: memoryStringRepHuge, memoryStringRepHugeWithSeparator) */
   if (st->limit_on && total > (double)st->limit - (double)st->used) return halo_raise_kill(L, KILL_MEMORY);
   halo_charge(L, clamp_units(total / 64));
   lua_pushvalue(L, lua_upvalueindex(1));
@@ -496,7 +496,7 @@ static int utf8_kind(const char *name) { (void)name; return CH_UTF8; }
 
 /* ---------- math ---------- */
 
-/* why: an unseeded randomseed() reads the clock; the seed comes from configuration (test: randomDeterministic) */
+/* why: an unseeded randomseed() reads the clock; the seed comes from configuration (test: mathRandomIsDeterministic) */
 static int sb_randomseed(lua_State *L) {
   halo_get(L)->reseed_pending = 0;
   if (lua_isnone(L, 1)) lua_pushinteger(L, (lua_Integer)halo_get(L)->seed);
@@ -528,7 +528,7 @@ static int co_create(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   halo_charge(L, HALO_CO_STEP);  /* why: prepays the new thread's first hook period */
   co = lua_newthread(L);
-  /* why: every thread carries the budget hook (attack: loopInCoroutine) */
+  /* why: every thread carries the budget hook (attacks: loopInCoroutineCreatedBeforeTheCall, loopInCoroutineCaughtByResume) */
   lua_sethook(co, halo_hook, LUA_MASKCOUNT, HALO_CO_STEP);
   lua_pushvalue(L, 1);
   lua_xmove(L, co, 1);
@@ -559,7 +559,7 @@ static int resume_thread(lua_State *L, lua_State *co, int narg) {
   st->running = co;
   status = lua_resume(co, L, narg, &nres);
   st->running = previous;
-  halo_check_kill(L, status);  /* why: resume catches errors; kills go on (attack: loopInCoroutine) */
+  halo_check_kill(L, status);  /* why: resume catches errors; kills go on (attacks: loopInCoroutineCreatedBeforeTheCall, loopInCoroutineCaughtByResume) */
   if (status == LUA_OK || status == LUA_YIELD) {
     if (!lua_checkstack(L, nres + 1)) {
       lua_pop(co, nres);
@@ -634,7 +634,7 @@ static int field(lua_State *L, const char *key, int d) {
   return (int)v;
 }
 
-/* why: the host clock is simulated; reading the real one breaks replay (test: osTimeInjected) */
+/* why: the host clock is simulated; reading the real one breaks replay (test: osTimeAndDateReadTheInjectedClock) */
 static int os_time(lua_State *L) {
   struct tm tm;
   if (lua_isnoneornil(L, 1)) {
@@ -777,7 +777,7 @@ int halo_open_profile(lua_State *L) {
   lua_pop(L, 1);
   replace(L, t, "dump", sb_dump, 0);
   lua_pushliteral(L, "");
-  lua_getmetatable(L, -1);  /* why: the string metatable is shared by every policy (attack: stringMetatable) */
+  lua_getmetatable(L, -1);  /* why: the string metatable is shared by every policy (attack: stringMetatableTampering) */
   lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 2);
