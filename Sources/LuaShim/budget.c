@@ -94,7 +94,7 @@ void halo_charge(lua_State *L, int64_t units) {
   if (!st->budget_on) return;
   if (units > st->instruction_limit - st->count) halo_raise_kill(L, KILL_TIMEOUT);
   st->count += units;
-  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_TIMEOUT);
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_WALL);
 }
 
 /* Raises a sandbox-forbidden error located at the calling Lua code. */
@@ -125,7 +125,7 @@ void halo_hook(lua_State *L, lua_Debug *ar) {
   }
   st->count += lua_gethookcount(L);
   if (st->count > st->instruction_limit) halo_raise_kill(L, KILL_TIMEOUT);
-  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_TIMEOUT);
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_WALL);
   if (lua_gethookcount(L) != HALO_MAIN_STEP && lua_gethookcount(L) != HALO_CO_STEP)
     lua_sethook(L, halo_hook, LUA_MASKCOUNT, L == st->L ? HALO_MAIN_STEP : HALO_CO_STEP);
 }

@@ -102,12 +102,12 @@ static int classify(halo_state *st, int status) {
   int code;
   if (st->killed == KILL_TIMEOUT) {
     code = HALO_ERR_TIMEOUT;
-    if (st->count > st->instruction_limit)
-      snprintf(st->message, sizeof st->message, "instruction budget of %lld exhausted",
-               (long long)st->instruction_limit);
-    else
-      snprintf(st->message, sizeof st->message, "wall-time budget of %lld ms exhausted",
-               (long long)st->wall_ms);
+    snprintf(st->message, sizeof st->message, "instruction budget of %lld exhausted",
+             (long long)st->instruction_limit);
+  } else if (st->killed == KILL_WALL) {
+    code = HALO_ERR_TIMEOUT;
+    snprintf(st->message, sizeof st->message, "wall-time budget of %lld ms exhausted",
+             (long long)st->wall_ms);
   } else if (st->killed == KILL_MEMORY || status == LUA_ERRMEM) {
     code = HALO_ERR_MEMORY;
     snprintf(st->message, sizeof st->message, "memory budget of %lld bytes exhausted",

@@ -20,7 +20,7 @@
 #define HALO_MAX_DEPTH 32       /* nesting bound for values crossing the boundary */
 #define HALO_MAX_ITEMS 200000   /* element bound for values crossing the boundary */
 
-enum { KILL_NONE = 0, KILL_TIMEOUT = 1, KILL_MEMORY = 2 };
+enum { KILL_NONE = 0, KILL_TIMEOUT = 1, KILL_MEMORY = 2, KILL_WALL = 3 };
 
 typedef struct halo_buffer { uint8_t *data; size_t length, capacity; } halo_buffer;
 

@@ -178,7 +178,8 @@ let attacks: [Attack] = [
         let clock = ContinuousClock()
         let start = clock.now
         var policy: LuaReference?
-        do {
+        var lastError: SandboxError?
+        do throws(SandboxError) {
             if attack.atLoad {
                 _ = try sandbox.load(source: attack.policy, chunkName: "attack.lua")
             } else {
@@ -188,11 +189,16 @@ let attacks: [Attack] = [
             Issue.record("\(attack.name): expected \(attack.code.rawValue), but it succeeded")
         } catch {
             #expect(error.code == attack.code, "\(attack.name): \(error)")
+            lastError = error
         }
         let elapsed = clock.now - start
         let statistics = sandbox.lastCallStatistics
         print("attack \(attack.name): instructions \(statistics.instructions) peak \(statistics.peakMemoryBytes) elapsed \(elapsed)")
         #expect(elapsed < .seconds(2), "\(attack.name) took \(elapsed)")
+        if attack.code == .timeout {
+            let wall = attack.limits.instructions > 1 << 40
+            #expect(lastError?.message.hasPrefix(wall ? "wall-time budget" : "instruction budget") == true, "\(lastError?.message ?? "")")
+        }
         if attack.code == .timeout, let margin = attack.instructionMargin {
             #expect(statistics.instructions <= attack.limits.instructions + margin)
         }
