@@ -77,6 +77,9 @@ public final class LuaSandbox {
     private let registry: HostRegistry
     private let serial: UInt64
     private var encoder: ValueEncoder
+    /// Registry slots this sandbox handed out and has not released (a double unref would
+    /// corrupt Lua's free list).
+    private var liveReferences: Set<Int32> = []
 
     /// The budgets of every following load or call.
     public var limits: SandboxLimits {
@@ -198,6 +201,8 @@ public final class LuaSandbox {
             }
         }
         try check(status)
+        liveReferences.insert(reference)
+        liveReferences.insert(environment)
         return LuaReference(id: reference, environment: environment, owner: serial)
     }
 
@@ -234,6 +239,7 @@ public final class LuaSandbox {
         var reference: Int32 = 0
         let status = encoder.bytes.withUnsafeBufferPointer { halo_make_reference(state, $0.baseAddress, $0.count, &reference) }
         try check(status)
+        liveReferences.insert(reference)
         return LuaReference(id: reference, environment: 0, owner: serial)
     }
 
@@ -250,8 +256,9 @@ public final class LuaSandbox {
     /// Frees a reference (and a loaded policy's environment).
     public func release(_ reference: LuaReference) {
         guard reference.owner == serial else { return }
-        halo_release(state, reference.id)
-        if reference.environment > 0 { halo_release(state, reference.environment) }
+        for slot in [reference.id, reference.environment] where slot > 0 {
+            if liveReferences.remove(slot) != nil { halo_release(state, slot) }
+        }
     }
 
     // MARK: Observation

@@ -12,7 +12,7 @@
 
 const char HALO_FROZEN = 0, HALO_TYPEID = 0, HALO_KILLMSG = 0, HALO_STUB = 0,
            HALO_BASEMT = 0, HALO_CALLMT = 0, HALO_LOADED = 0, HALO_PRELOAD = 0,
-           HALO_IDS = 0, HALO_RANDOMSEED = 0;
+           HALO_IDS = 0, HALO_RANDOMSEED = 0, HALO_DIRTY = 0;
 
 int64_t halo_now_ns(void) {
   struct timespec ts;
@@ -31,10 +31,11 @@ static void arm(halo_state *st) {
 /*
 ** The lua_Alloc. With ptr == NULL, osize is a type tag, not a size, so the old
 ** size counts only for a real block. Only growth is refused (shrinking never fails,
-** as Lua requires); growth into a large block is also charged to the instruction
-** budget, so copying large strings in a tight loop costs time units between hooks.
-** Small blocks are not charged: their pattern depends on internal caches, and the
-** count must be the same for the same call on any machine.
+** as Lua requires). Creating a long string (>= 1 KiB) is also charged to the
+** instruction budget, so copying large strings in a tight loop costs time units
+** between hooks. Nothing else is charged: stack, table and short-string allocations
+** depend on the state's history (GC shrinks stacks, interns strings), and the count
+** must be the same for the same call on a fresh or a warm state, on any machine.
 */
 void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   halo_state *st = (halo_state *)ud;
@@ -47,10 +48,10 @@ void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   if (nsize > old) {
     size_t grow = nsize - old;
     size_t cap = st->limit + (st->killed ? HALO_KILL_SLACK : 0);
-    /* why: the memory cap (attack tests memoryBomb*) */
+    /* why: the memory cap (attacks memoryConcatDoubling, memoryTableGrowth, memoryDeepRecursion) */
     if (st->limit_on && (st->used + grow > cap || st->used + grow < st->used))
       return NULL;
-    if (st->budget_on && nsize >= HALO_ALLOC_CHARGED) {  /* small blocks are the VM's own */
+    if (st->budget_on && ptr == NULL && osize == LUA_TSTRING && nsize >= HALO_ALLOC_CHARGED) {
       st->count += (int64_t)(nsize >> HALO_ALLOC_SHIFT);
       if (st->count > st->instruction_limit) arm(st);
     }
@@ -74,7 +75,7 @@ int halo_raise_kill(lua_State *L, int why) {
 /*
 ** Called by every catch point (pcall, xpcall, resume, load, close) after the
 ** protected work returns: a memory error or a tripped budget is re-raised.
-** why: a kill must not be catchable (attack tests loopInPcall, memoryInPcall).
+** why: a kill must not be catchable (attacks loopInPcallRetry, memoryConcatDoublingInPcallRetry).
 */
 int halo_check_kill(lua_State *L, int status) {
   halo_state *st = halo_get(L);
@@ -93,7 +94,7 @@ void halo_charge(lua_State *L, int64_t units) {
   if (!st->budget_on) return;
   if (units > st->instruction_limit - st->count) halo_raise_kill(L, KILL_TIMEOUT);
   st->count += units;
-  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_TIMEOUT);
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_WALL);
 }
 
 /* Raises a sandbox-forbidden error located at the calling Lua code. */
@@ -124,7 +125,7 @@ void halo_hook(lua_State *L, lua_Debug *ar) {
   }
   st->count += lua_gethookcount(L);
   if (st->count > st->instruction_limit) halo_raise_kill(L, KILL_TIMEOUT);
-  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_TIMEOUT);
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_WALL);
   if (lua_gethookcount(L) != HALO_MAIN_STEP && lua_gethookcount(L) != HALO_CO_STEP)
     lua_sethook(L, halo_hook, LUA_MASKCOUNT, L == st->L ? HALO_MAIN_STEP : HALO_CO_STEP);
 }

@@ -102,12 +102,12 @@ static int classify(halo_state *st, int status) {
   int code;
   if (st->killed == KILL_TIMEOUT) {
     code = HALO_ERR_TIMEOUT;
-    if (st->count > st->instruction_limit)
-      snprintf(st->message, sizeof st->message, "instruction budget of %lld exhausted",
-               (long long)st->instruction_limit);
-    else
-      snprintf(st->message, sizeof st->message, "wall-time budget of %lld ms exhausted",
-               (long long)st->wall_ms);
+    snprintf(st->message, sizeof st->message, "instruction budget of %lld exhausted",
+             (long long)st->instruction_limit);
+  } else if (st->killed == KILL_WALL) {
+    code = HALO_ERR_TIMEOUT;
+    snprintf(st->message, sizeof st->message, "wall-time budget of %lld ms exhausted",
+             (long long)st->wall_ms);
   } else if (st->killed == KILL_MEMORY || status == LUA_ERRMEM) {
     code = HALO_ERR_MEMORY;
     snprintf(st->message, sizeof st->message, "memory budget of %lld bytes exhausted",
@@ -115,7 +115,7 @@ static int classify(halo_state *st, int status) {
   } else {
     if (lua_type(L, -1) == LUA_TSTRING)
       snprintf(st->message, sizeof st->message, "%s", lua_tostring(L, -1));
-    else  /* why: never call __tostring of an error object (attack: errorObjectTostringLoop) */
+    else  /* why: never call __tostring of an error object (attack: loopInTostringOfErrorObject) */
       snprintf(st->message, sizeof st->message, "(error object is a %s value)", luaL_typename(L, -1));
     code = (st->forbidden_raised && strstr(st->message, "sandbox-forbidden: ") != NULL)
                ? HALO_ERR_FORBIDDEN : HALO_ERR_POLICY;
@@ -132,6 +132,11 @@ static int classify(halo_state *st, int status) {
 static int run(halo_state *st, lua_CFunction f, void *ud, int budgeted, int *base) {
   lua_State *L = st->L;
   int status, code = HALO_OK;
+  *base = lua_gettop(L);
+  if (st->host_L != NULL) {  /* why: a host function re-entering would reset the budgets */
+    snprintf(st->message, sizeof st->message, "the sandbox cannot be entered from a host function");
+    return HALO_ERR_POLICY;
+  }
   st->message[0] = 0;
   st->chunk[0] = 0;
   st->line = 0;
@@ -165,7 +170,49 @@ typedef struct load_args {
   int32_t reference, environment;
 } load_args;
 
-/* Builds a policy environment: proxy P whose __index/__newindex is a layer. */
+/*
+** A policy environment: the chunk's _ENV is an empty proxy P. Its metatable reads
+** through to the load layer (globals the top level defined), whose own metatable
+** reads through to the real globals. During a call, the first global write creates
+** the call's layer (reading through to the load layer) and points P at it; the next
+** call starts clean again, so globals written by one call never reach the next.
+** why: test globalPollutionDoesNotPersistIntoTheNextCall.
+*/
+static int env_newindex(lua_State *L) {  /* (P, k, v) before the call's first write */
+  lua_getmetatable(L, 1);                            /* 4: P's metatable */
+  lua_newtable(L);                                   /* 5: the call layer */
+  lua_rawgetp(L, 4, &HALO_CALLMT);
+  lua_setmetatable(L, 5);
+  lua_pushliteral(L, "__index");
+  lua_pushvalue(L, 5);
+  lua_rawset(L, 4);
+  lua_pushliteral(L, "__newindex");
+  lua_pushvalue(L, 5);
+  lua_rawset(L, 4);
+  lua_pushboolean(L, 1);
+  lua_rawsetp(L, 4, &HALO_DIRTY);
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, 3);
+  lua_rawset(L, 5);
+  return 0;
+}
+
+/* Points P (at the top) back at its load layer if the last call wrote a global. */
+static void reset_env(lua_State *L) {
+  if (!lua_getmetatable(L, -1)) return;
+  if (lua_rawgetp(L, -1, &HALO_DIRTY) != LUA_TNIL) {
+    lua_pushliteral(L, "__index");
+    lua_rawgetp(L, -3, &HALO_FROZEN);                /* the load layer */
+    lua_rawset(L, -4);
+    lua_pushliteral(L, "__newindex");
+    lua_pushcfunction(L, env_newindex);
+    lua_rawset(L, -4);
+    lua_pushnil(L);
+    lua_rawsetp(L, -3, &HALO_DIRTY);
+  }
+  lua_pop(L, 2);
+}
+
 static void push_policy_env(lua_State *L) {
   int layer, env;
   lua_newtable(L);                                   /* the load layer */
@@ -177,12 +224,14 @@ static void push_policy_env(lua_State *L) {
   lua_createtable(L, 0, 4);
   lua_pushvalue(L, layer);
   lua_setfield(L, -2, "__index");
-  lua_pushvalue(L, layer);
+  lua_pushvalue(L, layer);                           /* the top level writes its globals here */
   lua_setfield(L, -2, "__newindex");
   lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
   lua_setfield(L, -2, "__metatable");
   lua_pushvalue(L, layer);
   lua_rawsetp(L, -2, &HALO_FROZEN);                  /* rawset/setmetatable on _ENV are refused */
+  lua_pushboolean(L, 1);
+  lua_rawsetp(L, -2, &HALO_DIRTY);                   /* the first call resets to env_newindex */
   lua_createtable(L, 0, 1);                          /* metatable of each call's layer */
   lua_pushvalue(L, layer);
   lua_setfield(L, -2, "__index");
@@ -196,9 +245,11 @@ static void push_policy_env(lua_State *L) {
 static int load_entry(lua_State *L) {
   load_args *a = (load_args *)lua_touserdata(L, 1);
   int status;
+  halo_get(L)->reseed_pending = 1;
   lua_pushfstring(L, "=%s", a->name);
   if (a->length > 0 && a->source[0] == LUA_SIGNATURE[0])
     return halo_raise_forbidden(L, "binary chunks are not loadable");
+  halo_charge(L, (int64_t)a->length);  /* parsing runs in C, unhooked: one unit per byte */
   status = luaL_loadbufferx(L, a->source, a->length, lua_tostring(L, -1), "t");
   halo_check_kill(L, status);
   if (status != LUA_OK) return lua_error(L);
@@ -231,31 +282,16 @@ typedef struct invoke_args {
   size_t length;
 } invoke_args;
 
-/* Gives the policy's _ENV a fresh call layer: globals written by a call vanish
-** with it. why: attack globalPollutionPersists. */
-static void fresh_call_layer(lua_State *L, int32_t environment) {
-  lua_rawgeti(L, LUA_REGISTRYINDEX, environment);
-  if (!lua_getmetatable(L, -1)) { lua_pop(L, 1); return; }
-  lua_newtable(L);
-  lua_rawgetp(L, -2, &HALO_CALLMT);
-  lua_setmetatable(L, -2);
-  lua_pushliteral(L, "__index");
-  lua_pushvalue(L, -2);
-  lua_rawset(L, -4);
-  lua_pushliteral(L, "__newindex");
-  lua_pushvalue(L, -2);
-  lua_rawset(L, -4);
-  lua_pop(L, 3);
-}
-
 static int invoke_entry(lua_State *L) {
   invoke_args *a = (invoke_args *)lua_touserdata(L, 1);
   halo_state *st = halo_get(L);
   int nargs;
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_RANDOMSEED);  /* each call sees the same sequence */
-  lua_pushinteger(L, (lua_Integer)st->seed);
-  lua_call(L, 1, 0);
-  if (a->environment > 0) fresh_call_layer(L, a->environment);
+  st->reseed_pending = 1;  /* each call sees the same random sequence (seeded on first use) */
+  if (a->environment > 0) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, a->environment);
+    reset_env(L);
+    lua_pop(L, 1);
+  }
   lua_rawgeti(L, LUA_REGISTRYINDEX, a->reference);
   if (lua_type(L, -1) != LUA_TTABLE) return luaL_error(L, "policy did not return a table");
   halo_push_backing(L, -1);
@@ -411,7 +447,7 @@ static int register_type_entry(lua_State *L) {
     lua_setfield(L, 2, "__index");
   }
   lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
-  lua_setfield(L, 2, "__metatable");  /* why: scripts cannot reach or change it (attack: userdataMetatable) */
+  lua_setfield(L, 2, "__metatable");  /* why: scripts cannot reach or change it (test: userdataMetatableIsProtected) */
   lua_pushinteger(L, st->ntypes);
   lua_rawsetp(L, 2, &HALO_TYPEID);
   lua_pushvalue(L, 2);
@@ -445,7 +481,7 @@ static int register_module_entry(lua_State *L) {
     push_function(L, a->ids[i]);
     lua_setfield(L, -2, a->names[i]);
   }
-  halo_make_frozen(L);  /* why: a module is shared by every policy (attack: writeFrozenModule) */
+  halo_make_frozen(L);  /* why: a module is shared by every policy (test: requireFindsModulesUnderTheRootsOnly) */
   lua_setfield(L, 2, a->name);
   return 0;
 }

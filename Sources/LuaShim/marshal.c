@@ -38,7 +38,7 @@ static void push_key_text(lua_State *L, int idx) {
   else lua_pushstring(L, luaL_typename(L, idx));
 }
 
-/* why: library, ctx and module tables are shared; writes are denied (attack test writeFrozen*) */
+/* why: library, ctx and module tables are shared; writes are denied (attacks writeFrozenLibrary, writeFrozenMath) */
 static int frozen_newindex(lua_State *L) {
   push_key_text(L, 2);
   return halo_raise_forbidden(L, "cannot write field '%s' of a read-only table",

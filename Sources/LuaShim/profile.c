@@ -4,6 +4,7 @@
 ** run unbounded inside C (where the count hook never fires). Each decision carries
 ** its why and the attack test (Tests/LuaSandboxTests/AttackTests.swift) proving it.
 */
+#define _DEFAULT_SOURCE  /* timegm, gmtime_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,7 @@ static const char *read_piece(lua_State *L, void *ud, size_t *size) {
   if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "reader function must return a string");
   lua_replace(L, 5);
   s = lua_tolstring(L, 5, size);
+  halo_charge(L, (int64_t)*size);  /* the parser's work, paid per piece */
   if (r->first && *size > 0) {
     r->first = 0;
     if (s[0] == LUA_SIGNATURE[0]) { r->binary = 1; *size = 0; return NULL; }
@@ -82,7 +84,7 @@ static int sb_load(lua_State *L) {
   int has_env = !lua_isnone(L, 4), status;
   const char *mode = luaL_optstring(L, 3, "t");
   piece_reader r = { 1, 0 };
-  /* why: bytecode can break the VM's invariants (attack: loadBytecode) */
+  /* why: bytecode can break the VM's invariants (attacks: loadBytecodeString, loadBinaryMode) */
   if (strchr(mode, 'b') != NULL) return halo_raise_forbidden(L, "binary chunks are not loadable");
   /* why: an env with a metatable could chain back to shared tables (attack: loadEnvEscape) */
   if (has_env && !lua_isnil(L, 4) && (lua_type(L, 4) != LUA_TTABLE || lua_getmetatable(L, 4)))
@@ -92,6 +94,7 @@ static int sb_load(lua_State *L) {
     const char *s = lua_tolstring(L, 1, &l);
     const char *name = luaL_optstring(L, 2, s);
     if (l > 0 && s[0] == LUA_SIGNATURE[0]) return halo_raise_forbidden(L, "binary chunks are not loadable");
+    halo_charge(L, (int64_t)l);  /* why: the parser runs in C, unhooked (attack: loadHugeSourceLoop) */
     status = luaL_loadbufferx(L, s, l, name, "t");
   } else {
     const char *name = luaL_optstring(L, 2, "=(load)");
@@ -114,7 +117,7 @@ static int sb_load(lua_State *L) {
 
 /* ---------- tostring, print ---------- */
 
-/* why: "table: 0x..." leaks heap addresses; objects get a per-state counter id (attack: addressLeak) */
+/* why: "table: 0x..." leaks heap addresses; objects get a per-state counter id (test: noAddressLeaks) */
 int halo_tostring(lua_State *L) {
   halo_state *st = halo_get(L);
   const char *name;
@@ -159,7 +162,7 @@ static void to_text(lua_State *L, int i) {
   lua_replace(L, i);
 }
 
-/* why: scripts have no stdout; output goes to a bounded log the host reads (test: printCaptured) */
+/* why: scripts have no stdout; output goes to a bounded log the host reads (test: printIsCaptured) */
 static int sb_print(lua_State *L) {
   halo_state *st = halo_get(L);
   int n = lua_gettop(L), i;
@@ -190,7 +193,7 @@ static int sb_setmetatable(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
   if (halo_is_frozen(L, 1)) return halo_raise_forbidden(L, "cannot change the metatable of a read-only table");
-  /* why: finalizers run outside any call's budget (attack: gcFinalizer); Lua marks
+  /* why: finalizers run outside any call's budget (attack: loopInGcFinalizer); Lua marks
   ** objects for finalization only if __gc is present when the metatable is set */
   if (t == LUA_TTABLE) {
     lua_pushliteral(L, "__gc");
@@ -270,6 +273,7 @@ static int load_module_file(lua_State *L, const char *name, const char *path) {
   snprintf(chunk, sizeof chunk, "=%s", path + strlen(path) - strlen(name) - 4);  /* "a/b.lua" */
   if (size > 0 && ((char *)buffer)[0] == LUA_SIGNATURE[0])
     return halo_raise_forbidden(L, "binary chunks are not loadable");
+  halo_charge(L, (int64_t)size);  /* parsing runs in C, unhooked */
   status = luaL_loadbufferx(L, buffer, (size_t)size, chunk, "t");
   halo_check_kill(L, status);
   if (status != LUA_OK) return lua_error(L);
@@ -339,7 +343,7 @@ static double pattern_steps(const char *p, size_t lp, size_t ls, int plain) {
   int anchored = lp > 0 && p[0] == '^', q = 0;
   double steps = 1;
   if (plain || strpbrk(p, "^$*+?.([%-") == NULL) return ((double)ls + 1) * ((double)lp + 1);
-  for (size_t i = anchored; i < lp; i++) {
+  for (size_t i = anchored ? 1 : 0; i < lp; i++) {
     char c = p[i];
     if (c == '%') {
       if (i + 1 < lp && p[i + 1] == 'b') { q++; i += 3; }
@@ -387,20 +391,22 @@ static int64_t table_units(lua_State *L, int kind) {
     e = luaL_checkinteger(L, 3);
     return e >= f ? clamp_units((double)e - (double)f + 1) : 0;
   }
-  if (lua_type(L, 1) != LUA_TTABLE) return 0;
-  if (kind == CH_TRANGE) {  /* unpack/concat: i..j, j defaulting to the raw length */
+  if (lua_type(L, 1) != LUA_TTABLE) return 0;  /* the stock code refuses the rest */
+  if (kind == CH_TRANGE) {  /* unpack/concat: i..j, j defaulting to #t */
     int first = lua_type(L, 2) == LUA_TSTRING ? 3 : 2;  /* concat(t, sep, i, j) */
     f = luaL_optinteger(L, first, 1);
-    e = lua_isnoneornil(L, first + 1) ? (lua_Integer)lua_rawlen(L, 1) : luaL_checkinteger(L, first + 1);
+    e = lua_isnoneornil(L, first + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, first + 1);
     /* beyond the stack limit the stock code refuses on its own ("too many results") */
     return e >= f && (double)e - (double)f < LUAI_MAXSTACK ? (int64_t)(e - f + 1) : 0;
   }
   if (kind == CH_TSORT) {
-    double n = (double)lua_rawlen(L, 1), lg = 1;
+    double n = (double)luaL_len(L, 1), lg = 1;
     for (double m = n; m > 1; m /= 2) lg++;
     return clamp_units(n * lg);
   }
-  return (int64_t)lua_rawlen(L, 1);  /* insert/remove shift up to #t elements */
+  /* insert/remove shift up to #t elements; #t as the stock code sees it, __len included
+  ** why: a __len of 1e15 makes them loop without allocating (attack: tableInsertHugeLen) */
+  return clamp_units((double)luaL_len(L, 1));
 }
 
 /* A library function behind a charge: upvalue 1 the original, upvalue 2 its kind. */
@@ -412,7 +418,7 @@ static int charged(lua_State *L) {
   /* why: C scans are invisible to the hook (attack: utf8ScanLoop); utf8 decodes every byte */
   units = 1 + (kind == CH_UTF8 ? bytes >> 2 : bytes >> 4);
   if (kind == CH_FIND || kind == CH_MATCH || kind == CH_GSUB) {
-    /* why: backtracking patterns run unbounded in C (attacks: patternFind, patternGsub) */
+    /* why: backtracking patterns run unbounded in C (attacks: patternFindBacktracking, patternGsubBacktracking) */
     size_t ls, lp;
     const char *s = luaL_checklstring(L, 1, &ls), *p = luaL_checklstring(L, 2, &lp);
     (void)s;
@@ -436,12 +442,12 @@ static int sb_rep(lua_State *L) {
   luaL_checklstring(L, 1, &l);
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_optlstring(L, 3, "", &lsep);
-  if (n <= 0 || l + lsep == 0) {  /* why: stock rep loops n times over empty copies (attack: repEmptyHuge) */
+  if (n <= 0 || l + lsep == 0) {  /* why: stock rep loops n times over empty copies (attack: stringRepEmptyHugeCount) */
     lua_pushliteral(L, "");
     return 1;
   }
   double total = (double)l * (double)n + (double)lsep * ((double)n - 1);
-  /* why: refuse before allocating or copying (attacks: repHuge, repSeparatorHuge) */
+  /* why: refuse before allocating or copying (attacks: memoryStringRepHuge, memoryStringRepHugeWithSeparator) */
   if (st->limit_on && total > (double)st->limit - (double)st->used) return halo_raise_kill(L, KILL_MEMORY);
   halo_charge(L, clamp_units(total / 64));
   lua_pushvalue(L, lua_upvalueindex(1));
@@ -490,13 +496,29 @@ static int utf8_kind(const char *name) { (void)name; return CH_UTF8; }
 
 /* ---------- math ---------- */
 
-/* why: an unseeded randomseed() reads the clock; the seed comes from configuration (test: randomDeterministic) */
+/* why: an unseeded randomseed() reads the clock; the seed comes from configuration (test: mathRandomIsDeterministic) */
 static int sb_randomseed(lua_State *L) {
+  halo_get(L)->reseed_pending = 0;
   if (lua_isnone(L, 1)) lua_pushinteger(L, (lua_Integer)halo_get(L)->seed);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 0);
   return 0;
+}
+
+/* math.random: the first draw of a call reseeds with the configured seed. */
+static int sb_random(lua_State *L) {
+  halo_state *st = halo_get(L);
+  if (st->reseed_pending) {
+    st->reseed_pending = 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_RANDOMSEED);
+    lua_pushinteger(L, (lua_Integer)st->seed);
+    lua_call(L, 1, 0);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
 }
 
 /* ---------- coroutines ---------- */
@@ -506,7 +528,7 @@ static int co_create(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   halo_charge(L, HALO_CO_STEP);  /* why: prepays the new thread's first hook period */
   co = lua_newthread(L);
-  /* why: every thread carries the budget hook (attack: loopInCoroutine) */
+  /* why: every thread carries the budget hook (attacks: loopInCoroutineCreatedBeforeTheCall, loopInCoroutineCaughtByResume) */
   lua_sethook(co, halo_hook, LUA_MASKCOUNT, HALO_CO_STEP);
   lua_pushvalue(L, 1);
   lua_xmove(L, co, 1);
@@ -537,7 +559,7 @@ static int resume_thread(lua_State *L, lua_State *co, int narg) {
   st->running = co;
   status = lua_resume(co, L, narg, &nres);
   st->running = previous;
-  halo_check_kill(L, status);  /* why: resume catches errors; kills go on (attack: loopInCoroutine) */
+  halo_check_kill(L, status);  /* why: resume catches errors; kills go on (attacks: loopInCoroutineCreatedBeforeTheCall, loopInCoroutineCaughtByResume) */
   if (status == LUA_OK || status == LUA_YIELD) {
     if (!lua_checkstack(L, nres + 1)) {
       lua_pop(co, nres);
@@ -612,7 +634,7 @@ static int field(lua_State *L, const char *key, int d) {
   return (int)v;
 }
 
-/* why: the host clock is simulated; reading the real one breaks replay (test: osTimeInjected) */
+/* why: the host clock is simulated; reading the real one breaks replay (test: osTimeAndDateReadTheInjectedClock) */
 static int os_time(lua_State *L) {
   struct tm tm;
   if (lua_isnoneornil(L, 1)) {
@@ -755,7 +777,7 @@ int halo_open_profile(lua_State *L) {
   lua_pop(L, 1);
   replace(L, t, "dump", sb_dump, 0);
   lua_pushliteral(L, "");
-  lua_getmetatable(L, -1);  /* why: the string metatable is shared by every policy (attack: stringMetatable) */
+  lua_getmetatable(L, -1);  /* why: the string metatable is shared by every policy (attack: stringMetatableTampering) */
   lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 2);
@@ -776,6 +798,7 @@ int halo_open_profile(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)st->seed);
   lua_call(L, 1, 0);
   replace(L, t, "randomseed", sb_randomseed, 1);
+  replace(L, t, "random", sb_random, 1);
   publish(L, g, "math");
 
   t = open_library(L, "coroutine", luaopen_coroutine);

@@ -11,8 +11,8 @@
 
 #define HALO_MAIN_STEP 1000    /* count-hook period on the main thread */
 #define HALO_CO_STEP 100       /* finer on coroutines; prepaid at creation */
-#define HALO_ALLOC_SHIFT 6     /* one instruction unit per 64 bytes allocated ... */
-#define HALO_ALLOC_CHARGED 1024 /* ... in blocks of at least 1 KiB */
+#define HALO_ALLOC_SHIFT 6     /* one instruction unit per 64 bytes of a new long string ... */
+#define HALO_ALLOC_CHARGED 1024 /* ... of at least 1 KiB */
 #define HALO_KILL_SLACK (256 * 1024) /* headroom to unwind after a memory kill */
 #define HALO_MAX_ROOTS 8
 #define HALO_MAX_TYPES 64
@@ -20,7 +20,7 @@
 #define HALO_MAX_DEPTH 32       /* nesting bound for values crossing the boundary */
 #define HALO_MAX_ITEMS 200000   /* element bound for values crossing the boundary */
 
-enum { KILL_NONE = 0, KILL_TIMEOUT = 1, KILL_MEMORY = 2 };
+enum { KILL_NONE = 0, KILL_TIMEOUT = 1, KILL_MEMORY = 2, KILL_WALL = 3 };
 
 typedef struct halo_buffer { uint8_t *data; size_t length, capacity; } halo_buffer;
 
@@ -32,7 +32,7 @@ struct halo_state {
   size_t used, peak, limit;
   int limit_on;
   /* budgets of the call in progress */
-  int budget_on, killed, kill_armed, forbidden_raised, in_entry;
+  int budget_on, killed, kill_armed, forbidden_raised, reseed_pending;
   int64_t count, instruction_limit, wall_ms, memory_limit;
   int64_t deadline_ns;
   int64_t clock;
@@ -67,6 +67,7 @@ extern const char HALO_LOADED;     /* require cache */
 extern const char HALO_PRELOAD;    /* host modules */
 extern const char HALO_IDS;        /* weak table: object -> tostring id */
 extern const char HALO_RANDOMSEED; /* math.randomseed, reseeded per call */
+extern const char HALO_DIRTY;      /* in a policy env metatable: a call layer is installed */
 
 static inline halo_state *halo_get(lua_State *L) {
   return *(halo_state **)lua_getextraspace(L);

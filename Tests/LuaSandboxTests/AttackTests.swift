@@ -105,10 +105,37 @@ let attacks: [Attack] = [
            source: "local s = string.rep('x', 1e6) while true do local t = s .. 'y' end",
            // the allocator cannot raise: the kill comes one allocation's charge (1 MB / 64) late
            instructionMargin: 1100 + 16_500),
+    Attack(name: "tableInsertHugeLen", code: .timeout,
+           source: "table.insert(setmetatable({}, {__len = function() return 1e15 end}), 1, 'x')"),
+    Attack(name: "tableRemoveHugeLen", code: .timeout,
+           source: "table.remove(setmetatable({}, {__len = function() return 1e15 end}), 1)"),
+    Attack(name: "loadHugeSourceLoop", code: .timeout,
+           source: "local src = 'return ' .. string.rep('1 + ', 2e5) .. '1' while true do load(src) end"),
     Attack(name: "hugeTableUnpack", code: .policyError, source: "return table.unpack({}, 1, 1e8)"),
     Attack(name: "formatHugeWidth", code: .policyError, source: "return string.format('%099999d', 1)"),
     Attack(name: "errorInErrorHandler", code: .policyError,
            source: "local _, e = xpcall(function() error('a') end, function(m) error(m) end) error(e)"),
+    // CVE-shaped: each must end in an ordinary error, never a crash
+    Attack(name: "cveDeepCoroutineCloseNesting", code: .policyError, source: """
+        local coro = false
+        for i = 1, 1000 do
+          local previous = coro
+          coro = coroutine.create(function()
+            local cc <close> = setmetatable({}, {__close = function() if previous then assert(coroutine.close(previous)) end end})
+            coroutine.yield()
+          end)
+          assert(coroutine.resume(coro))
+        end
+        coroutine.close(coro)
+        error("survived")
+        """),
+    Attack(name: "cveErrorWhileHandlingCStackOverflow", code: .policyError,
+           source: "local function loop() assert(pcall(loop)) end local _, m = xpcall(loop, loop) error(m)"),
+    Attack(name: "cveConstEnv", code: .policyError, source: "local _ENV <const> = { x = 1 } error(tostring(x))"),
+    Attack(name: "cveNestedResumeRecursion", code: .policyError,
+           source: "local function f() coroutine.wrap(f)() end f()"),
+    Attack(name: "cveErrorHandlerRecursion", code: .policyError,
+           source: "local function h(m) return select(2, xpcall(error, h)) end error(select(2, xpcall(error, h)))"),
     // removed capabilities
     Attack(name: "loadBytecodeString", code: .forbidden, source: "return load('\\27Lua\\x54\\0')"),
     Attack(name: "loadBinaryMode", code: .forbidden, source: "return load('return 1', 'x', 'b')"),
@@ -151,7 +178,8 @@ let attacks: [Attack] = [
         let clock = ContinuousClock()
         let start = clock.now
         var policy: LuaReference?
-        do {
+        var lastError: SandboxError?
+        do throws(SandboxError) {
             if attack.atLoad {
                 _ = try sandbox.load(source: attack.policy, chunkName: "attack.lua")
             } else {
@@ -161,11 +189,16 @@ let attacks: [Attack] = [
             Issue.record("\(attack.name): expected \(attack.code.rawValue), but it succeeded")
         } catch {
             #expect(error.code == attack.code, "\(attack.name): \(error)")
+            lastError = error
         }
         let elapsed = clock.now - start
         let statistics = sandbox.lastCallStatistics
         print("attack \(attack.name): instructions \(statistics.instructions) peak \(statistics.peakMemoryBytes) elapsed \(elapsed)")
         #expect(elapsed < .seconds(2), "\(attack.name) took \(elapsed)")
+        if attack.code == .timeout {
+            let wall = attack.limits.instructions > 1 << 40
+            #expect(lastError?.message.hasPrefix(wall ? "wall-time budget" : "instruction budget") == true, "\(lastError?.message ?? "")")
+        }
         if attack.code == .timeout, let margin = attack.instructionMargin {
             #expect(statistics.instructions <= attack.limits.instructions + margin)
         }
@@ -174,6 +207,34 @@ let attacks: [Attack] = [
         #expect(try sandbox.call(healthy, function: "ok", arguments: []) == [42])
         if let policy { #expect(try sandbox.call(policy, function: "ok", arguments: []) == [42]) }
         #expect(sandbox.memoryInUse < attack.limits.memoryBytes)
+    }
+
+    @Test func oneSandboxSurvivesEveryAttackInTurn() throws {
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 1))
+        let healthy = try sandbox.load(source: "return { ok = function() return 42 end }", chunkName: "healthy.lua")
+        _ = try sandbox.call(healthy, function: "ok", arguments: [])
+        let baseline = sandbox.memoryInUse
+        for round in 0..<2 {
+            for attack in attacks {
+                sandbox.limits = attack.limits
+                do {
+                    if attack.atLoad {
+                        _ = try sandbox.load(source: attack.policy, chunkName: "attack.lua")
+                    } else {
+                        let policy = try sandbox.load(source: attack.policy, chunkName: "attack.lua")
+                        defer { sandbox.release(policy) }
+                        _ = try sandbox.call(policy, function: "run", arguments: [])
+                    }
+                    Issue.record("\(attack.name) succeeded in round \(round)")
+                } catch {
+                    #expect(error.code == attack.code, "\(attack.name): \(error)")
+                }
+                sandbox.limits = .default
+                #expect(try sandbox.call(healthy, function: "ok", arguments: []) == [42], "after \(attack.name)")
+            }
+        }
+        // what is left is the require cache and tostring ids, not the attacks' garbage
+        #expect(sandbox.memoryInUse < baseline + 64 << 10, "baseline \(baseline), now \(sandbox.memoryInUse)")
     }
 
     @Test func globalPollutionDoesNotPersistIntoTheNextCall() throws {

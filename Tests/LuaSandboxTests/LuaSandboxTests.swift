@@ -65,10 +65,18 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
               local b = host.money(250)
               local sum = a + b
               return sum, tostring(sum), sum == host.money(400), a < b, b < a, sum:cents(), a + 1
-            end }
+            end,
+            inCoroutine = function() return coroutine.wrap(function() return host.money(1) + host.money(2) end)() end }
             """, chunkName: "money.lua")
         let results = try sandbox.call(policy, function: "run", arguments: [Money.value(150)])
         #expect(results == [Money.value(400), "4.00", true, true, false, 400, Money.value(250)])
+        #expect(try sandbox.call(policy, function: "inCoroutine", arguments: []) == [Money.value(3)])
+        sandbox.release(policy)
+        sandbox.release(policy)  // a second release is ignored
+        let again = try sandbox.load(source: "return { f = function() return 1 end }", chunkName: "again.lua")
+        let other = try sandbox.makeTable(LuaTable(array: [1]))
+        #expect(again != other)
+        #expect(try sandbox.call(again, function: "f", arguments: []) == [1])
     }
 
     @Test func userdataMetatableIsProtected() throws {
@@ -269,6 +277,26 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
         #expect(results == [55, 5, 6, 2, 3, "3 5 9", "a;b", " 1.50|s", "number", 5, true, 3])
     }
 
+    @Test func instructionCountsAreTheSameOnFreshAndWarmStates() throws {
+        let source = """
+            local function deep(n) if n == 0 then return 0 end return 1 + deep(n - 1) end
+            return {
+              work = function() local s = string.rep("x", 5000) local t = {} for i = 1, 300 do t[i] = s .. i end return deep(300) end,
+              warm = function() deep(20000) local g = {} for i = 1, 1e4 do g[i] = tostring(i) end end,
+            }
+            """
+        let fresh = try makeSandbox()
+        _ = try fresh.call(fresh.load(source: source, chunkName: "w.lua"), function: "work", arguments: [])
+        let expected = fresh.lastCallStatistics.instructions
+        let warm = try makeSandbox()
+        let policy = try warm.load(source: source, chunkName: "w.lua")
+        for _ in 0..<3 {
+            _ = try warm.call(policy, function: "warm", arguments: [])
+            _ = try warm.call(policy, function: "work", arguments: [])
+            #expect(warm.lastCallStatistics.instructions == expected)
+        }
+    }
+
     @Test func limitsApplyAndStatisticsAreReported() throws {
         let sandbox = try makeSandbox()
         let policy = try sandbox.load(source: "return { run = function(n) local s = 0 for i = 1, n do s = s + i end return s end }", chunkName: "n.lua")
@@ -280,5 +308,24 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
         #expect(try sandbox.call(policy, function: "run", arguments: [1000]) == [500500])
         #expect(sandbox.lastCallStatistics.instructions == small)  // deterministic
         #expect(sandbox.memoryInUse > 0)
+    }
+}
+
+@Suite struct ReentrancyTests {
+    final class Box { var sandbox: LuaSandbox?; var policy: LuaReference?; var error: SandboxError? }
+
+    @Test func hostFunctionsCannotReenterTheSandbox() throws {
+        let box = Box()
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration())
+        try sandbox.registerModule(name: "reenter", functions: ["go": { _ in
+            do throws(SandboxError) { _ = try box.sandbox!.call(box.policy!, function: "spin", arguments: []) } catch { box.error = error }
+        }])
+        box.sandbox = sandbox
+        box.policy = try sandbox.load(source: """
+            return { run = function() require("reenter").go() return 1 end, spin = function() while true do end end }
+            """, chunkName: "re.lua")
+        #expect(try sandbox.call(box.policy!, function: "run", arguments: []) == [1])
+        #expect(box.error?.code == .policyError)
+        box.sandbox = nil
     }
 }
