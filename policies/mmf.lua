@@ -127,7 +127,9 @@ function P.respond(ctx, raised)
       -- New subscribers would join a queue whose money cannot reach or leave the fund.
       halts.halt(ctx, out, "fund gated")
     elseif s.code == "BELOW_PAR" then
-      halts.halt(ctx, out, "fund below par")
+      -- Below par but above the broken-buck line the halt lifts when the fund recovers;
+      -- a broken buck is a loss, and a human decides when new money may come back.
+      halts.halt(ctx, out, "fund below par", s.severity == "critical")
       if s.severity == "critical" then
         -- Broken buck: cut the road to the fund at once (instant, no SORL for decreases).
         out[#out + 1] = halo.actions.zero_rate_limit("deposit", s.message)

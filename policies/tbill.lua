@@ -130,7 +130,7 @@ function P.respond(ctx, raised)
       local rate = choose_rate(ctx, ctx.report, settings(ctx))
       out[#out + 1] = halo.actions.haircut(rate, s.message)
       if s.severity == "critical" then
-        halts.halt(ctx, out, "nav dropped sharply")
+        halts.halt(ctx, out, "nav dropped sharply", true)
         out[#out + 1] = halo.actions.zero_rate_limit("deposit", "nav dropped sharply: no new money to the manager")
       end
     elseif s.code == "MANAGER_SILENT" and not ctx.flags.migrating then

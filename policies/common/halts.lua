@@ -10,10 +10,12 @@ local halo = require "halo"
 
 local M = {}
 
---- The halt action, or nil when subscriptions are already halted (no duplicate actions).
---- `pending` is the list being built in this respond() call, so two signals in one call
---- propose one halt.
-function M.halt(ctx, pending, reason)
+--- Adds a halt to `pending` (the list being built in this respond() call) unless
+--- subscriptions are already halted or a halt is already pending: one halt, not one per signal.
+--- A `sticky` halt is never lifted by ALL_CLEAR: after a real loss a human looks at the
+--- Unit before new money comes in, however clean the next report is.
+function M.halt(ctx, pending, reason, sticky)
+  if sticky then ctx.state.halt_sticky = true end
   if ctx.flags.subscriptions_halted then return end
   for _, a in ipairs(pending) do
     if a.action == "halt_subscriptions" then return end
@@ -25,7 +27,7 @@ end
 --- ALL_CLEAR when our own halt is in force and nothing else is wrong, else nil.
 --- `problems` is the list of signals the policy is raising in this same call.
 function M.all_clear(ctx, problems)
-  if #problems > 0 or ctx.flags.migrating then return nil end
+  if #problems > 0 or ctx.flags.migrating or ctx.state.halt_sticky then return nil end
   if not (ctx.state.halted_by_policy and ctx.flags.subscriptions_halted) then return nil end
   return halo.signal("ALL_CLEAR", "info",
     "the condition that halted subscriptions (" .. ctx.state.halted_by_policy .. ") has cleared")
