@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "HaloSentinel", dependencies: ["HaloCore", "HaloArtifacts", "LuaSandbox"]),
+        .target(name: "HaloSentinel", dependencies: ["HaloCore", "HaloArtifacts", "LuaSandbox", "HaloJournal"]),
         .executableTarget(
             name: "HaloCLI",
             dependencies: [
@@ -55,7 +55,26 @@ let package = Package(
         ),
         .testTarget(name: "HaloArtifactsTests", dependencies: ["HaloArtifacts"]),
         .testTarget(name: "HaloSentinelTests", dependencies: ["HaloSentinel"]),
-        .testTarget(name: "HaloCLITests", dependencies: ["HaloCLI"]),
+        .testTarget(name: "HaloCLITests", dependencies: ["HaloCLI", "HaloSentinel"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// HaloJournal: the Sentinel's durable, hash-chained journal (SQLite through GRDB).
+// Kept in one block so that merging it with the other branches is a single hand edit.
+package.dependencies.append(.package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"))
+package.products.append(.library(name: "HaloJournal", targets: ["HaloJournal"]))
+package.targets += [
+    .target(
+        name: "HaloJournal",
+        dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]
+    ),
+    // GRDB directly too: the tests play the attacker and the crashing process on the raw file.
+    .testTarget(
+        name: "HaloJournalTests",
+        dependencies: ["HaloJournal", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+]

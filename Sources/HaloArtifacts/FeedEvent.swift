@@ -1,0 +1,56 @@
+import HaloCore
+
+/// One event of a `halo run` feed: a fixture step plus the Unit it is for and an id.
+///
+/// A feed is JSON lines; `{"unit":"tbill-a","at":"2026-03-02T09:00:00Z","subscribe":{"account":"alice","amount":"1000"}}`.
+/// The id defaults to `file:line`, so re-reading the same feed after a crash skips what the
+/// journal already holds.
+public struct FeedEvent: Sendable {
+    /// The idempotency key.
+    public var id: String
+    /// The Unit's name.
+    public var unit: String
+    /// When it happens; nil means "now" (real clock) or "at the previous event's time" (sim).
+    public var time: Timestamp?
+    /// What it does.
+    public var step: FixtureStep
+    /// The event's JSON text, as received.
+    public var text: String
+
+    /// Parses one feed line; `units` are the Halo's Units by name.
+    public static func parse(_ text: String, file: String, line: Int, units: [String: UnitArtifact]) throws(ArtifactError) -> FeedEvent {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(text)
+        } catch {
+            throw ArtifactError(.fixtureInvalid, file: file, line: line, field: nil, "malformed JSON: \(error)")
+        }
+        return try parse(json, text: text, file: file, line: line, units: units)
+    }
+
+    /// Parses an already decoded event (journal recovery reads events this way).
+    public static func parse(_ json: JSONValue, text: String, file: String, line: Int, units: [String: UnitArtifact]) throws(ArtifactError) -> FeedEvent {
+        let node = YAMLNode(node: json.yamlNode, file: file, path: "", code: .fixtureInvalid)
+        do {
+            guard node.isMapping else { throw node.error("an event is one JSON object per line") }
+            let unitName = try node.required("unit").name()
+            guard let unit = units[unitName] else {
+                throw try node.required("unit").error("unknown unit '\(unitName)' (known: \(units.keys.sorted().joined(separator: ", ")))")
+            }
+            guard try node.optional("after") == nil else { throw node.error("feed events use 'at' (absolute), not 'after'") }
+            let id = try node.optional("id")?.string() ?? "\(file):\(line)"
+            guard !id.isEmpty, id.count <= 200 else { throw node.error("an event id is 1 to 200 characters") }
+            let step = try FixtureStep.parse(node, index: line, context: StepContext(unit: unit, file: file))
+            var time: Timestamp?
+            if case .at(let at) = step.time { time = at }
+            if case .reload = step.action { throw node.error("reload is not a feed event; use --watch to reload policies") }
+            if case .expect = step.action { throw node.error("expect is not a feed event") }
+            return FeedEvent(id: id, unit: unitName, time: time, step: FixtureStep(index: line, line: line, time: step.time,
+                                                                                   action: step.action, expectError: step.expectError),
+                             text: text)
+        } catch {
+            // Errors inside a one-line document point at line 1 of it: report the feed's line.
+            throw ArtifactError(error.code, file: file, line: line, field: error.field, error.message)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// HaloArtifacts module placeholder; replaced by the real implementation.

@@ -1,0 +1,240 @@
+import HaloCore
+import Yams
+
+/// A YAML node that knows where it came from, so every error names file, line and field.
+///
+/// Accessors throw ``ArtifactError`` with the node's code (`artifact-invalid` for artifacts,
+/// `fixture-invalid` for fixtures and feeds).
+///
+/// ```swift
+/// let root = try YAMLNode.parse(text, file: "unit.yaml", code: .artifactInvalid)
+/// let name = try root.required("unit").string()
+/// ```
+public struct YAMLNode {
+    /// The underlying Yams node.
+    public let node: Node
+    /// The file the node was read from.
+    public let file: String
+    /// The dotted path of this node from the document root.
+    public let path: String
+    /// The error code used for problems in this document.
+    public let code: ArtifactErrorCode
+
+    init(node: Node, file: String, path: String, code: ArtifactErrorCode) {
+        self.node = node
+        self.file = file
+        self.path = path
+        self.code = code
+    }
+
+    /// Parses one YAML (or JSON) document.
+    public static func parse(_ text: String, file: String, code: ArtifactErrorCode) throws(ArtifactError) -> YAMLNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ArtifactError(code, file: file, line: Self.line(of: error), field: nil, Self.describe(error))
+        } catch {
+            throw ArtifactError(code, file: file, line: nil, field: nil, "cannot parse: \(error)")
+        }
+        guard let root else {
+            throw ArtifactError(code, file: file, line: 1, field: nil, "the document is empty")
+        }
+        return YAMLNode(node: root, file: file, path: "", code: code)
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        case .duplicatedKeysInMapping(_, let context):
+            return context.mark.line
+        default:
+            return nil
+        }
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+             .composer(let context, let problem, _, _):
+            if let context { return "YAML syntax: \(problem) (\(context.text))" }
+            return "YAML syntax: \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate keys: \(duplicates.joined(separator: ", "))"
+        default:
+            return "YAML: \(error)"
+        }
+    }
+
+    /// The 1-based line of this node.
+    public var line: Int? { node.mark?.line }
+
+    /// An error located at this node.
+    public func error(_ message: String, code override: ArtifactErrorCode? = nil) -> ArtifactError {
+        ArtifactError(override ?? code, file: file, line: line, field: path.isEmpty ? nil : path, message)
+    }
+
+    private func child(_ node: Node, _ component: String) -> YAMLNode {
+        let childPath: String
+        if component.hasPrefix("[") { childPath = path + component }
+        else { childPath = path.isEmpty ? component : path + "." + component }
+        return YAMLNode(node: node, file: file, path: childPath, code: code)
+    }
+
+    // MARK: Shape
+
+    /// True for a mapping node.
+    public var isMapping: Bool { node.mapping != nil }
+    /// True for a sequence node.
+    public var isSequence: Bool { node.sequence != nil }
+    /// True for an explicit null (`~`, `null`, or an empty value).
+    public var isNull: Bool {
+        guard let scalar = node.scalar else { return false }
+        return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    /// The entries of a mapping, in document order, keys as strings.
+    public func entries() throws(ArtifactError) -> [(key: String, value: YAMLNode)] {
+        guard let mapping = node.mapping else {
+            if isNull { return [] }
+            throw error("expected a mapping, found \(kindName)")
+        }
+        var result: [(key: String, value: YAMLNode)] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                throw YAMLNode(node: key, file: file, path: path, code: code).error("mapping keys must be plain strings")
+            }
+            result.append((name, child(value, name)))
+        }
+        return result
+    }
+
+    /// The items of a sequence.
+    public func items() throws(ArtifactError) -> [YAMLNode] {
+        guard let sequence = node.sequence else {
+            if isNull { return [] }
+            throw error("expected a list, found \(kindName)")
+        }
+        return sequence.enumerated().map { child($0.element, "[\($0.offset)]") }
+    }
+
+    /// Refuses keys outside `allowed`, so a typo is an error rather than a silent default.
+    public func allowOnly(_ allowed: Set<String>) throws(ArtifactError) {
+        for (key, value) in try entries() where !allowed.contains(key) {
+            let known = allowed.sorted().joined(separator: ", ")
+            throw value.error("unknown field '\(key)' (known: \(known))")
+        }
+    }
+
+    /// The value of `key`, or nil when absent or null.
+    public func optional(_ key: String) throws(ArtifactError) -> YAMLNode? {
+        guard let mapping = node.mapping else {
+            if isNull { return nil }
+            throw error("expected a mapping, found \(kindName)")
+        }
+        guard let value = mapping[key] else { return nil }
+        let result = child(value, key)
+        return result.isNull ? nil : result
+    }
+
+    /// The value of `key`; a missing key is an error naming it.
+    public func required(_ key: String) throws(ArtifactError) -> YAMLNode {
+        if let value = try optional(key) { return value }
+        let where_ = path.isEmpty ? "" : " in \(path)"
+        throw ArtifactError(code, file: file, line: line, field: path.isEmpty ? key : path + "." + key,
+                            "missing required field '\(key)'\(where_)")
+    }
+
+    var kindName: String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .alias: return "an alias"
+        }
+    }
+
+    // MARK: Scalars
+
+    /// The scalar text of this node.
+    public func string() throws(ArtifactError) -> String {
+        guard let scalar = node.scalar else { throw error("expected a value, found \(kindName)") }
+        return scalar.string
+    }
+
+    /// A non-empty identifier-like string (names of accounts, units, assets, keys).
+    public func name() throws(ArtifactError) -> String {
+        let text = try string()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+        guard !text.isEmpty, text.allSatisfy({ allowed.contains($0) }) else {
+            throw error("'\(text)' is not a valid name (letters, digits, '-', '_', '.', ':')")
+        }
+        return text
+    }
+
+    /// An integer.
+    public func int() throws(ArtifactError) -> Int {
+        let text = try string()
+        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+            throw error("expected a whole number, found '\(text)'")
+        }
+        return value
+    }
+
+    /// A boolean (`true`/`false`).
+    public func bool() throws(ArtifactError) -> Bool {
+        switch try string() {
+        case "true", "True", "TRUE", "yes": return true
+        case "false", "False", "FALSE", "no": return false
+        case let other: throw error("expected true or false, found '\(other)'")
+        }
+    }
+
+    /// An exact token amount with `decimals` decimals ("1000", "0.98"); floats are read as their text.
+    public func amount(decimals: Int = 18) throws(ArtifactError) -> Amount {
+        let text = try string()
+        do {
+            return try Amount(parsing: text, decimals: decimals)
+        } catch {
+            throw self.error("'\(text)' is not an exact amount: \(error.message)")
+        }
+    }
+
+    /// An exact WAD rate ("1", "0.98", "1.25").
+    public func rate() throws(ArtifactError) -> Rate {
+        let text = try string()
+        do {
+            return try Rate(parsing: text)
+        } catch {
+            throw self.error("'\(text)' is not an exact rate: \(error.message)")
+        }
+    }
+
+    /// A duration ("18h", "1d", "129600s", "250ms").
+    public func timeSpan() throws(ArtifactError) -> TimeSpan {
+        let text = try string()
+        do {
+            return try TimeSpan(parsing: text)
+        } catch {
+            throw self.error("'\(text)' is not a duration (use e.g. \"18h\", \"1d\", \"129600s\", \"250ms\")")
+        }
+    }
+
+    /// An ISO-8601 UTC time ("2026-03-02T09:00:00Z").
+    public func timestamp() throws(ArtifactError) -> Timestamp {
+        let text = try string()
+        do {
+            return try Timestamp(iso8601: text)
+        } catch {
+            throw self.error("'\(text)' is not an ISO-8601 UTC time (e.g. \"2026-03-02T09:00:00Z\")")
+        }
+    }
+
+    /// A list of names.
+    public func names() throws(ArtifactError) -> [String] {
+        var result: [String] = []
+        for item in try items() { result.append(try item.name()) }
+        return result
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import HaloArtifacts
+import HaloSentinel
+
+/// `halo dry-run FIXTURE...`: run fixtures against a Unit and its policy on a simulated clock.
+struct DryRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dry-run",
+        abstract: "Run fixtures against a Unit and its policy on a simulated clock; touches nothing real.",
+        discussion: """
+        Exit codes: 0 pass, 1 an expectation or step failed, 2 invalid input, 3 policy/sandbox failure.
+        With several fixtures and --json, the output is a JSON array of results.
+        """
+    )
+
+    @Argument(help: "Fixture files (YAML).")
+    var fixtures: [String]
+
+    @Option(name: .long, help: "Unit Artifact to use instead of the one each fixture names.")
+    var unit: String?
+
+    @Flag(name: .long, help: "Print the contract's JSON document only.")
+    var json = false
+
+    @Flag(name: .long, help: "Show each hook's inputs (ctx) and decision.")
+    var trace = false
+
+    func run() throws {
+        var exit: Int32 = 0
+        var documents: [JSONValue] = []
+        for path in fixtures {
+            do {
+                let fixture = try Fixture.load(path: path, unitOverride: unit)
+                let result = try FixtureRunner.run(fixture, trace: trace)
+                exit = max(exit, result.exitCode)
+                if json { documents.append(result.json()) } else { print(DryRunFormatter.text(result, trace: trace)) }
+            } catch let error as ArtifactError {
+                exit = max(exit, 2)
+                Output.error(error.description)
+                if json { documents.append(.object([("fixture", .string(path)), ("error", .object([
+                    ("code", .string(error.code.rawValue)), ("message", .string(error.description))]))])) }
+            }
+        }
+        if json { print((documents.count == 1 ? documents[0] : .array(documents)).serialized()) }
+        if exit != 0 { throw ExitCode(exit) }
+    }
+}
+
+/// Human text of a dry-run.
+enum DryRunFormatter {
+    static func text(_ result: DryRunResult, trace: Bool) -> String {
+        var lines: [String] = []
+        lines.append(Output.bold("fixture ") + "\(result.name) (\(result.fixture))")
+        lines.append(Output.bold("unit    ") + "\(result.unit)  policy \(result.policyFile) sha256 \(result.policySHA256.map { String($0.prefix(12)) + "…" } ?? "-")")
+        if let failure = result.loadFailure {
+            lines.append(Output.red("policy failed to load: \(failure)"))
+        }
+        lines.append(Output.bold("steps"))
+        for step in result.steps {
+            let status: String
+            if let error = step.error { status = Output.red("FAIL \(error.code): \(error.message)") }
+            else if let expected = step.expectedError { status = Output.green("ok") + " (failed with \(expected) as expected)" }
+            else { status = Output.green("ok") }
+            lines.append("  " + Output.pad("\(step.index)", 3) + Output.pad(step.time.iso8601, 22) + Output.pad(step.action, 11)
+                         + status + "  (line \(step.line))")
+        }
+        if !result.decisions.isEmpty {
+            lines.append(Output.bold("decisions"))
+            for decision in result.decisions {
+                var line = "  \(decision.time.iso8601)  " + Output.pad(decision.hook, 9) + decision.result.serialized()
+                if let failure = decision.failure { line += "  " + Output.red("[\(failure)]") }
+                lines.append(line)
+                if trace, let inputs = decision.inputs {
+                    lines.append("      ctx " + inputs.serialized())
+                }
+            }
+        }
+        if !result.signals.isEmpty {
+            lines.append(Output.bold("signals"))
+            for signal in result.signals {
+                lines.append("  \(signal.time.iso8601)  " + Output.pad(signal.severity.rawValue, 9) + Output.pad(signal.code, 20) + signal.message)
+            }
+        }
+        if !result.actions.isEmpty {
+            lines.append(Output.bold("actions"))
+            for action in result.actions {
+                let applied = action.applied ? Output.green("applied") : Output.yellow("refused" + (action.code.map { " (\($0))" } ?? ""))
+                lines.append("  \(action.time.iso8601)  " + Output.pad(action.action, 21) + applied + "  " + action.reason)
+            }
+        }
+        if trace, !result.printed.isEmpty {
+            lines.append(Output.bold("policy output"))
+            for line in result.printed { lines.append("  " + line) }
+        }
+        lines.append(Output.bold("final   ") + result.final.serialized())
+        let failed = result.steps.filter { !$0.ok }.count
+        if result.passed {
+            lines.append(Output.green("PASS") + " \(result.steps.count) steps")
+        } else if result.exitCode == 3 {
+            lines.append(Output.red("FAIL") + " policy failure (\(result.loadFailure?.description ?? "a hook failed and the fixture does not expect POLICY_FAILURE"))")
+        } else {
+            lines.append(Output.red("FAIL") + " \(failed) of \(result.steps.count) steps failed")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

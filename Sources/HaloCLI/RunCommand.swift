@@ -1,0 +1,185 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HaloArtifacts
+import HaloCore
+import HaloJournal
+import HaloSentinel
+
+/// Set by SIGINT/SIGTERM; the loop stops after the current event.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private var sources: [DispatchSourceSignal] = []
+
+    var isSet: Bool { lock.withLock { stopped } }
+    func set() { lock.withLock { stopped = true } }
+
+    /// Routes SIGINT and SIGTERM to this flag.
+    func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
+
+/// Reads standard input on a thread of its own, so the loop can also watch the clock and inbox.
+final class LineReader: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    private var ended = false
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            while let line = readLine(strippingNewline: true) { lock.withLock { lines.append(line) } }
+            lock.withLock { ended = true }
+        }
+    }
+
+    /// Lines read so far, and whether input has ended.
+    func take() -> (lines: [String], ended: Bool) {
+        lock.withLock {
+            defer { lines = [] }
+            return (lines, ended)
+        }
+    }
+}
+
+/// `halo run`: the Sentinel itself.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every Unit of a Halo: apply events, fire the daily cycle, journal every decision durably.",
+        discussion: """
+        Events are JSON lines (a fixture step plus "unit", optional "id" and "at"), from --feed FILE or - (stdin),
+        and from `halo submit` while it runs. Decision log: JSON lines on stdout; human log on stderr.
+        With --clock sim and a feed file, the run stops when the feed is done (unless --watch); with
+        --clock real it runs until SIGINT/SIGTERM, which stop it cleanly after the current event.
+        Exit codes: 0 clean stop, 2 invalid, 3 fatal.
+        """
+    )
+
+    @Argument(help: "The Halo Artifact (halo.yaml).")
+    var halo: String
+
+    @Option(name: .long, help: "State directory (journal.sqlite lives here).")
+    var state: String = "state"
+
+    @Option(name: .long, help: "Event feed: a JSON-lines file, or - for stdin.")
+    var feed: String?
+
+    @Option(name: .long, help: "sim: follow the events' timestamps; real: the UTC clock.")
+    var clock: String = "sim"
+
+    @Flag(name: .long, help: "Watch policy files and hot-reload them (polling).")
+    var watch = false
+
+    @Flag(name: .long, help: "With --watch: a changed policy must pass its Unit's fixtures before it is swapped in.")
+    var testOnReload = false
+
+    @Option(name: .long, help: "How often the loop polls the clock, inbox and watched files.")
+    var poll: String = "500ms"
+
+    @Option(name: .long, help: "SQLite synchronous mode: full (durable at every commit) or normal.")
+    var synchronous: String = "full"
+
+    @Flag(name: .long, help: "Print the final state of every Unit (JSON) on stderr when stopping.")
+    var printState = false
+
+    func run() throws {
+        guard let clockMode = ServiceClock(rawValue: clock) else {
+            Output.error("--clock is sim or real, not '\(clock)'")
+            throw ExitCode(2)
+        }
+        let pollSpan: TimeSpan
+        do { pollSpan = try TimeSpan(parsing: poll) } catch {
+            Output.error("--poll: '\(poll)' is not a duration")
+            throw ExitCode(2)
+        }
+        let sync: JournalSynchronous = synchronous == "normal" ? .normal : .full
+        let feedLines: [(text: String, line: Int)]?
+        var feedName = "stdin"
+        if let feed, feed != "-" {
+            guard let data = FileManager.default.contents(atPath: feed), let text = String(data: data, encoding: .utf8) else {
+                Output.error("\(feed): cannot read the feed")
+                throw ExitCode(2)
+            }
+            feedName = (feed as NSString).lastPathComponent
+            feedLines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { (String($1), $0 + 1) }
+        } else {
+            feedLines = nil
+        }
+        let firstTime = feedLines?.lazy.compactMap { Self.time(in: $0.text) }.first
+
+        let service: SentinelService
+        do {
+            service = try SentinelService(haloPath: halo, stateDirectory: state, clock: clockMode, start: firstTime.map { Timestamp(seconds: $0.seconds - $0.seconds % 86_400) },
+                                          synchronous: sync)
+        } catch {
+            Output.error("halo run: \(error)")
+            throw ExitCode(error.invalidInput ? 2 : 3)
+        }
+        defer { service.close() }
+        service.onDecision = { print($0.serialized()) }
+        service.onLog = { Output.error("halo: " + $0) }
+        if service.recovered > 0 { Output.error("halo: recovered \(service.recovered) journal records for \(service.unitNames.joined(separator: ", "))") }
+
+        let stop = StopFlag()
+        stop.install()
+        var watcher = PolicyWatcher()
+        _ = watcher.changed(service.policyFiles.map(\.file))
+        do {
+            if let feedLines {
+                var index = 0
+                while index < feedLines.count, !stop.isSet {
+                    let batch = Array(feedLines[index..<min(index + 512, feedLines.count)])
+                    index += batch.count
+                    try service.process(lines: batch, file: feedName)
+                    if clockMode == .real { try service.advance(to: Self.realNow()) }
+                }
+            }
+            let reader: LineReader? = feed == "-" ? LineReader() : nil
+            reader?.start()
+            var stdinLine = 0
+            let keepRunning = clockMode == .real || watch || reader != nil
+            while keepRunning, !stop.isSet {
+                if let reader {
+                    let (lines, ended) = reader.take()
+                    if !lines.isEmpty {
+                        let numbered = lines.map { line -> (text: String, line: Int) in stdinLine += 1; return (line, stdinLine) }
+                        try service.process(lines: numbered, file: "stdin")
+                    }
+                    if ended && clockMode == .sim && !watch { break }
+                }
+                try service.drainInbox()
+                if clockMode == .real { try service.advance(to: Self.realNow()) }
+                if watch {
+                    let changed = Set(watcher.changed(service.policyFiles.map(\.file)))
+                    for (unit, file) in service.policyFiles where changed.contains(file) {
+                        _ = try service.reloadPolicy(unit: unit, file: file, runTests: testOnReload)
+                    }
+                }
+                Thread.sleep(forTimeInterval: Double(pollSpan.milliseconds) / 1000)
+            }
+            try service.drainInbox()
+            try service.flush()
+        } catch {
+            Output.error("halo run: fatal: \(error)")
+            throw ExitCode(3)
+        }
+        Output.error("halo: stopped: \(service.eventsApplied) applied, \(service.eventsRejected) refused, \(service.eventsSkipped) already journaled")
+        if printState { Output.error(service.state().pretty()) }
+    }
+
+    static func realNow() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
+
+    /// The `at` of a feed line, if it has one.
+    static func time(in line: String) -> Timestamp? {
+        guard let json = try? JSONParser.parse(line), case .string(let text)? = json["at"] else { return nil }
+        return try? Timestamp(iso8601: text)
+    }
+}

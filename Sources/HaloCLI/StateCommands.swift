@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import HaloArtifacts
+import HaloJournal
+import HaloSentinel
+
+/// `halo submit`: hand an event to a running (or stopped) Sentinel's journal.
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Hand events (JSON, one per line) to a Sentinel's journal inbox.",
+        discussion: "Exit codes: 0 accepted, 2 refused (malformed, unknown unit or step)."
+    )
+
+    @Option(name: .long, help: "The Sentinel's state directory.")
+    var state: String
+
+    @Argument(help: "The event file (one JSON object per line), or - for stdin.")
+    var event: String
+
+    func run() throws {
+        let text: String
+        if event == "-" {
+            var lines: [String] = []
+            while let line = readLine() { lines.append(line) }
+            text = lines.joined(separator: "\n")
+        } else {
+            guard let data = FileManager.default.contents(atPath: event), let content = String(data: data, encoding: .utf8) else {
+                Output.error("\(event): cannot read the event")
+                throw ExitCode(2)
+            }
+            text = content
+        }
+        // Validate against the Halo recorded in the journal when there is one, so a bad event
+        // is refused here, at the operator's terminal, rather than later in the Sentinel's log.
+        let units = (try? SentinelService.recordedUnits(stateDirectory: state)) ?? nil
+        let lines = text.split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !lines.isEmpty else {
+            Output.error("\(event): no event")
+            throw ExitCode(2)
+        }
+        for (index, line) in lines.enumerated() {
+            do {
+                if let units { _ = try FeedEvent.parse(line, file: event, line: index + 1, units: units) }
+                else { _ = try JSONParser.parse(line) }
+            } catch let error as ArtifactError {
+                Output.error("refused: \(error.description)")
+                throw ExitCode(2)
+            } catch {
+                Output.error("refused: \(event):\(index + 1): malformed JSON: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        do {
+            let journal = try Journal(directory: URL(fileURLWithPath: state), configuration: JournalConfiguration(role: .submitter))
+            defer { try? journal.close() }
+            for line in lines {
+                let id = try journal.submit(payload: line)
+                print("accepted inbox:\(id)")
+            }
+        } catch {
+            Output.error("refused: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// `halo state`: the current state of every Unit, from the journal.
+struct StateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Print the current state of every Unit from the journal (the shape of dry-run's final, keyed by Unit)."
+    )
+
+    @Option(name: .long, help: "The Sentinel's state directory.")
+    var state: String
+
+    @Flag(name: .long, help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let service: SentinelService
+        do {
+            service = try SentinelService(haloPath: nil, stateDirectory: state, clock: .sim, role: .reader)
+        } catch {
+            Output.error("halo state: \(error)")
+            throw ExitCode(error.invalidInput ? 2 : 3)
+        }
+        defer { service.close() }
+        if json {
+            print(service.state().pretty())
+            return
+        }
+        print("\(service.halo.name) revision \(service.halo.revision) at \(service.now.iso8601) (\(service.recovered) journal records)")
+        for name in service.unitNames {
+            guard let snapshot = service.sentinels[name]?.snapshot() else { continue }
+            print("\(name): exchange rate \(Self.text(snapshot["exchange_rate"]))")
+            if let queues = snapshot["queues"], case .object(let pairs) = queues {
+                for (queue, value) in pairs {
+                    print("  \(queue): \(Self.text(value["status"])) generation \(Self.text(value["generation"])) total \(Self.text(value["total_underlying"]))")
+                }
+            }
+            if let accounts = snapshot["accounts"] { print("  accounts \(accounts.serialized())") }
+            if let flags = snapshot["flags"] { print("  flags \(flags.serialized())") }
+        }
+    }
+
+    static func text(_ value: JSONValue?) -> String {
+        switch value {
+        case .string(let text)?: return text
+        case .int(let number)?: return String(number)
+        case .some(let other): return other.serialized()
+        case nil: return "-"
+        }
+    }
+}
+
+/// `halo journal verify`.
+struct JournalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "Inspect a Sentinel's journal.",
+        subcommands: [Verify.self]
+    )
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Check the journal's hash chain and replay it checking the ledger invariants.",
+            discussion: "Exit codes: 0 ok, 1 broken."
+        )
+
+        @Option(name: .long, help: "The Sentinel's state directory.")
+        var state: String
+
+        func run() throws {
+            let report = SentinelService.verify(stateDirectory: state)
+            for line in report.lines { print(line) }
+            if !report.ok { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import HaloArtifacts
+import HaloSentinel
+
+/// `halo test [PATH...]`: every fixture under each Unit's `tests/`, as tests.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Find fixtures (<unit dir>/tests/*.yaml) and run each as a test; the last line is 'N passed, N failed'.",
+        discussion: "Exit codes: 0 all pass, 1 any fail, 2 invalid input."
+    )
+
+    @Argument(help: "Directories or fixture files (default: the current directory).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Only run fixtures whose name or path matches this regular expression.")
+    var run: String?
+
+    @Flag(name: .short, help: "Verbose: print every step of every fixture.")
+    var verbose = false
+
+    @Flag(name: .long, help: "Print one JSON document instead of text.")
+    var json = false
+
+    func run() throws {
+        let filter: NSRegularExpression?
+        if let run {
+            do { filter = try NSRegularExpression(pattern: run) } catch {
+                Output.error("--run: '\(run)' is not a valid regular expression")
+                throw ExitCode(2)
+            }
+        } else {
+            filter = nil
+        }
+        let files = TestDiscovery.fixtures(under: paths.isEmpty ? ["."] : paths)
+        var passed = 0, failed = 0, invalid = 0
+        var documents: [JSONValue] = []
+        for (index, path) in files.enumerated() {
+            Output.progress("[\(index + 1)/\(files.count)] \(path)")
+            let fixture: Fixture
+            do {
+                fixture = try Fixture.load(path: path)
+            } catch {
+                Output.clearProgress()
+                invalid += 1
+                failed += 1
+                if json { documents.append(.object([("fixture", .string(path)), ("passed", .bool(false)), ("error", .string(error.description))])) }
+                else { print(Output.red("FAIL") + " \(path)\n    \(error.description)") }
+                continue
+            }
+            if let filter, !matches(filter, fixture.name) && !matches(filter, path) { continue }
+            do {
+                let result = try FixtureRunner.run(fixture)
+                Output.clearProgress()
+                if result.passed { passed += 1 } else { failed += 1 }
+                if json {
+                    documents.append(.object([("fixture", .string(path)), ("name", .string(result.name)), ("unit", .string(result.unit)),
+                                              ("passed", .bool(result.passed)), ("exit_code", .int(Int64(result.exitCode))),
+                                              ("failures", .array(failures(result).map { .string($0) }))]))
+                } else if verbose {
+                    print(DryRunFormatter.text(result, trace: false))
+                } else {
+                    print((result.passed ? Output.green("PASS") : Output.red("FAIL")) + " \(result.unit) \(result.name)  (\(path))")
+                    for line in failures(result) { print("    " + line) }
+                }
+            } catch {
+                Output.clearProgress()
+                invalid += 1
+                failed += 1
+                if json { documents.append(.object([("fixture", .string(path)), ("passed", .bool(false)), ("error", .string(error.description))])) }
+                else { print(Output.red("FAIL") + " \(path)\n    \(error.description)") }
+            }
+        }
+        Output.clearProgress()
+        if json {
+            print(JSONValue.object([("fixtures", .array(documents)), ("passed", .int(Int64(passed))), ("failed", .int(Int64(failed)))]).pretty())
+        } else {
+            if files.isEmpty { print("no fixtures found (looked for <unit dir>/tests/*.yaml beside a unit.yaml)") }
+            print("\(passed) passed, \(failed) failed")
+        }
+        if invalid > 0 { throw ExitCode(2) }
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    func failures(_ result: DryRunResult) -> [String] {
+        var lines: [String] = []
+        if let failure = result.loadFailure { lines.append("policy failed to load: \(failure)") }
+        for step in result.steps where !step.ok {
+            lines.append("step \(step.index) (\(step.action), line \(step.line)): \(step.error?.description ?? "failed")")
+        }
+        if result.unexpectedPolicyFailures > 0 {
+            for decision in result.decisions {
+                if let failure = decision.failure { lines.append("\(decision.hook) at \(decision.time.iso8601): \(failure)") }
+            }
+        }
+        return lines
+    }
+}

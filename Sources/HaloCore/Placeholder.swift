@@ -1,1 +1,0 @@
-// HaloCore module placeholder; replaced by the real implementation.

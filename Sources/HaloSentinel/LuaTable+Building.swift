@@ -1,0 +1,17 @@
+import LuaSandbox
+
+extension LuaTable {
+    /// Appends `key = value`; the caller guarantees the key is new (building a fresh table),
+    /// which keeps building a ctx of thousands of entries linear.
+    mutating func set(_ key: String, _ value: LuaValue) {
+        entries.append(Entry(key: .string(key), value: value))
+    }
+
+    /// Appends `key = value` for a fresh key.
+    mutating func set(_ key: LuaValue, _ value: LuaValue) {
+        entries.append(Entry(key: key, value: value))
+    }
+
+    /// The entries as (key, value) pairs.
+    var pairs: [(LuaValue, LuaValue)] { entries.map { ($0.key, $0.value) } }
+}

@@ -1,1 +1,0 @@
-// HaloSentinel module placeholder; replaced by the real implementation.

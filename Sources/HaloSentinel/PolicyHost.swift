@@ -1,0 +1,126 @@
+import Foundation
+import HaloArtifacts
+import HaloCore
+import LuaSandbox
+
+/// One loaded policy: its sandbox, its hook table and where it came from.
+///
+/// A `PolicyHost` is owned by one ``UnitSentinel`` and never shared across threads. A hot
+/// reload builds a new host beside the old one and swaps only when the new one loaded.
+final class PolicyHost {
+    /// The policy file.
+    let file: String
+    /// SHA-256 of the source that was loaded.
+    let sha256: String
+    /// Hooks the policy defines.
+    let hooks: Set<String>
+    private let sandbox: LuaSandbox
+    private let table: LuaReference
+
+    static let knownHooks = ["settle", "signals", "respond", "migrate"]
+
+    /// Loads `file` into a fresh sandbox with `limits`; `require` finds `stdlib` and the policy's folder.
+    init(file: String, limits: PolicyLimits, stdlib: String?, pin: String?, requireSettle: Bool = true) throws(PolicyFailure) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PolicyFailure(code: "policy-error", message: "cannot read policy '\(file)'")
+        }
+        let digest = FileDigest.sha256(data)
+        if let pin, pin != digest {
+            throw PolicyFailure(code: "integrity-mismatch",
+                                message: "policy '\(file)' has sha256 \(digest), the artifact pins \(pin)")
+        }
+        guard let source = String(data: data, encoding: .utf8) else {
+            throw PolicyFailure(code: "policy-error", message: "policy '\(file)' is not UTF-8 text")
+        }
+        var configuration = SandboxConfiguration()
+        configuration.limits = SandboxLimits(instructions: limits.instructions, memoryBytes: limits.memoryBytes,
+                                             wallTimeMilliseconds: limits.wallTimeMilliseconds)
+        var roots: [String] = []
+        if let stdlib { roots.append(stdlib) }
+        roots.append(Self.absolute((file as NSString).deletingLastPathComponent))
+        configuration.moduleRoots = roots
+        configuration.randomSeed = 0x4841_4C4F  // "HALO": dry-runs reproduce
+        do {
+            let sandbox = try LuaSandbox(configuration: configuration)
+            try sandbox.registerUserdataType(name: AmountBinding.typeName, payloadSize: AmountBinding.payloadSize,
+                                             metamethods: AmountBinding.metamethods, methods: AmountBinding.methods)
+            try sandbox.registerModule(name: "halo.host", functions: AmountBinding.moduleFunctions)
+            let table = try sandbox.load(source: source, chunkName: Self.chunkName(file))
+            guard case .table = sandbox.value(of: table) else {
+                throw PolicyFailure(code: "bad-decision",
+                                    message: "policy '\(file)' must return a table of hooks (settle, signals, respond, migrate)")
+            }
+            self.sandbox = sandbox
+            self.table = table
+            self.hooks = Set(Self.knownHooks.filter { sandbox.hasFunction(table, named: $0) })
+        } catch let error as SandboxError {
+            throw PolicyFailure(sandbox: error)
+        } catch let error as PolicyFailure {
+            throw error
+        } catch {
+            throw PolicyFailure(code: "policy-error", message: "\(error)")
+        }
+        self.file = file
+        self.sha256 = digest
+        guard hooks.contains("settle") || !requireSettle else {
+            throw PolicyFailure(code: "bad-decision", message: "policy '\(file)' has no settle hook (required)")
+        }
+    }
+
+    /// Calls `hook` with `arguments`; the policy's state table is made from `state` and its
+    /// contents after a successful call are returned with the results.
+    func call(_ hook: String, context: LuaTable, state: LuaTable, extra: [LuaValue] = [], clock: Timestamp)
+        throws(PolicyFailure) -> (results: [LuaValue], state: LuaTable)
+    {
+        do {
+            sandbox.clock = clock.seconds
+            let stateReference = try sandbox.makeTable(state)
+            defer { sandbox.release(stateReference) }
+            var context = context
+            context.set("state", .reference(stateReference))
+            let results = try sandbox.call(table, function: hook, arguments: [.table(context)] + extra)
+            guard case .table(let newState) = sandbox.value(of: stateReference) else {
+                throw PolicyFailure.bad("ctx.state is no longer a table")
+            }
+            return (results, try StateStore.sanitize(newState))
+        } catch let error as SandboxError {
+            throw PolicyFailure(sandbox: error)
+        } catch let error as PolicyFailure {
+            throw error
+        } catch {
+            throw PolicyFailure(code: "policy-error", message: "\(error)")
+        }
+    }
+
+    /// Lines the policy printed, drained.
+    func takePrinted() -> [String] {
+        let lines = sandbox.printedLines
+        sandbox.clearPrintedLines()
+        return lines
+    }
+
+    /// Instructions and peak memory of the last call.
+    var lastCallStatistics: (instructions: Int, peakMemoryBytes: Int) { sandbox.lastCallStatistics }
+
+    /// Bytes the policy's Lua state holds now.
+    var memoryInUse: Int { sandbox.memoryInUse }
+
+    static func chunkName(_ file: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        let path = absolute(file)
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return ArtifactPath.normalize(path) }
+        return ArtifactPath.normalize(FileManager.default.currentDirectoryPath + "/" + path)
+    }
+}
+
+extension PolicyFailure {
+    init(sandbox error: SandboxError) {
+        var location: String?
+        if let chunk = error.chunk { location = error.line.map { "\(chunk):\($0)" } ?? chunk }
+        self.init(code: error.code.rawValue, message: error.message, location: location)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HaloArtifacts
+import HaloCore
+import HaloJournal
+
+/// Watches policy files by polling their content hash: robust on network filesystems, where
+/// change notifications are not delivered.
+struct PolicyWatcher {
+    /// The last seen SHA-256 by file.
+    var digests: [String: String] = [:]
+
+    /// Files whose content changed since the last call (the first call only records).
+    mutating func changed(_ files: [String]) -> [String] {
+        var result: [String] = []
+        for file in files {
+            let digest = FileDigest.sha256(ofFile: file) ?? "missing"
+            if let previous = digests[file], previous != digest { result.append(file) }
+            digests[file] = digest
+        }
+        return result
+    }
+}
+
+extension SentinelService {
+    /// What a reload attempt came to.
+    public struct ReloadOutcome: Sendable {
+        /// The Unit.
+        public var unit: String
+        /// The policy file.
+        public var file: String
+        /// True when swapped (or deferred to after settlement).
+        public var accepted: Bool
+        /// Why not, or what happened.
+        public var message: String
+    }
+
+    /// The policy files of every Unit, as the artifacts name them.
+    public var policyFiles: [(unit: String, file: String)] {
+        halo.units.map { ($0.name, $0.policyFile) }
+    }
+
+    /// Tries to swap `unit`'s policy for the current content of `file`: compiled in a fresh
+    /// sandbox and checked (with `runTests`, the Unit's fixtures must pass too); a broken edit
+    /// or a pin mismatch is refused and the old policy keeps running. Inside the processing
+    /// window the swap waits for settlement. Every attempt is journaled.
+    public func reloadPolicy(unit: String, file: String, runTests: Bool) throws(ServiceError) -> ReloadOutcome {
+        guard let sentinel = sentinels[unit] else {
+            return ReloadOutcome(unit: unit, file: file, accepted: false, message: "unknown unit")
+        }
+        var outcome = ReloadOutcome(unit: unit, file: file, accepted: true, message: "swapped")
+        if runTests {
+            let failing = TestDiscovery.fixtures(ofUnitAt: sentinel.artifact.path).filter { path in
+                guard let fixture = try? Fixture.load(path: path), let result = try? FixtureRunner.run(fixture, stdlib: stdlib) else { return true }
+                return !result.passed
+            }
+            if !failing.isEmpty {
+                outcome.accepted = false
+                outcome.message = "fixtures fail with the edited policy: \(failing.joined(separator: ", "))"
+            }
+        }
+        if outcome.accepted {
+            do {
+                let windowOpen = sentinel.inProcessingWindow
+                try sentinel.reload(file, pin: sentinel.artifact.policySHA256, at: now)
+                if windowOpen { outcome.message = "deferred until after settlement (processing window)" }
+            } catch {
+                outcome.accepted = false
+                outcome.message = error.description
+            }
+        }
+        let payload = JSONValue.object([
+            ("unit", .string(unit)), ("time", .string(now.iso8601)), ("file", .string(file)),
+            ("sha256", FileDigest.sha256(ofFile: file).map { .string($0) } ?? .null),
+            ("accepted", .bool(outcome.accepted)), ("message", .string(outcome.message)),
+        ])
+        pendingDrafts.append(JournalRecordDraft(kind: .reload, unit: unit, time: now.iso8601, payload: payload.serialized()))
+        pendingDecisions.append(.object([("type", .string("reload")), ("unit", .string(unit)), ("revision", .int(Int64(halo.revision))),
+                                         ("time", .string(now.iso8601)), ("file", .string(PolicyHost.chunkName(file))),
+                                         ("accepted", .bool(outcome.accepted)), ("message", .string(outcome.message))]))
+        try flush()
+        onLog("reload \(unit) \(PolicyHost.chunkName(file)): \(outcome.accepted ? "" : "REFUSED, the previous policy keeps running: ")\(outcome.message)")
+        return outcome
+    }
+}

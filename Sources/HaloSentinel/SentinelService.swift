@@ -1,0 +1,411 @@
+import Foundation
+import HaloArtifacts
+import HaloCore
+import HaloJournal
+
+/// How `halo run` keeps time.
+public enum ServiceClock: String, Sendable {
+    /// Follow the events' timestamps (replays, tests).
+    case sim
+    /// The real UTC clock: cycles fire at 13:00 and 16:00 as the day passes.
+    case real
+}
+
+/// A failure that stops the Sentinel (exit 3) or refuses to start it (exit 2).
+public struct ServiceError: Error, Sendable, CustomStringConvertible {
+    /// Stable code (`artifact-invalid`, `journal-corrupt`, `journal-locked`, `replay-diverged`, ...).
+    public var code: String
+    /// What happened.
+    public var message: String
+    /// True when the input was invalid (exit 2) rather than a fatal runtime failure (exit 3).
+    public var invalidInput: Bool
+    public var description: String { "\(code): \(message)" }
+}
+
+/// The durable Sentinel behind `halo run`: every Unit of a Halo, one SQLite journal.
+///
+/// Every accepted event is applied in memory, then journaled — with the hook outcomes it
+/// caused — in one transaction per batch; only after the commit are its decisions printed
+/// (acknowledged). A restart replays the journal, using the recorded hook outcomes instead of
+/// calling Lua, so the rebuilt state is exactly the state before the crash. An event whose
+/// id is already journaled is skipped: re-reading a feed after a crash applies each event once.
+///
+/// ```swift
+/// let service = try SentinelService(haloPath: "examples/passthrough-alpha/halo.yaml", stateDirectory: "state", clock: .sim)
+/// try service.process(lines: feedLines, file: "feed.jsonl")
+/// ```
+public final class SentinelService {
+    /// Kinds of journal records this service writes.
+    static let genesisKind = JournalRecordKind("genesis")
+    static let clockKind = JournalRecordKind("clock")
+
+    /// The Halo.
+    public private(set) var halo: HaloArtifact
+    /// The Units' runtimes by name.
+    public private(set) var sentinels: [String: UnitSentinel] = [:]
+    /// Unit names in artifact order.
+    public var unitNames: [String] { halo.units.map(\.name) }
+    let journal: Journal
+    let clock: ServiceClock
+    let stdlib: String?
+    /// The simulated (or last real) time.
+    public private(set) var now: Timestamp
+    /// Decision log lines (JSON) are handed here after their batch commits.
+    public var onDecision: (JSONValue) -> Void = { _ in }
+    /// Human log lines.
+    public var onLog: (String) -> Void = { _ in }
+    /// Events applied since start (not counting recovery).
+    public private(set) var eventsApplied = 0
+    /// Events refused since start.
+    public private(set) var eventsRejected = 0
+    /// Events skipped because the journal already holds them.
+    public private(set) var eventsSkipped = 0
+    /// What recovery replayed.
+    public private(set) var recovered = 0
+
+    var pendingDrafts: [JournalRecordDraft] = []
+    var pendingDecisions: [JSONValue] = []
+
+    /// Opens (or creates) the journal in `stateDirectory` and rebuilds every Unit from it.
+    public init(haloPath: String?, stateDirectory: String, clock: ServiceClock, start: Timestamp? = nil,
+                role: JournalRole = .writer, synchronous: JournalSynchronous = .full) throws(ServiceError) {
+        do {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            journal = try Journal(directory: URL(fileURLWithPath: stateDirectory),
+                                  configuration: JournalConfiguration(role: role, synchronous: synchronous))
+        } catch let error as JournalError {
+            throw ServiceError(code: error.code, message: error.message, invalidInput: false)
+        } catch {
+            throw ServiceError(code: "journal-io", message: "\(stateDirectory): \(error)", invalidInput: false)
+        }
+        self.clock = clock
+        // The genesis record names the Halo and the start time, so `halo state` and restarts
+        // need only the state directory.
+        let genesis: JSONValue?
+        do {
+            var cursor = journal.records(from: 1, pageSize: 1)
+            genesis = try cursor.next().flatMap { $0.kind == Self.genesisKind ? try? JSONParser.parse($0.payload) : nil }
+        } catch {
+            throw ServiceError(code: "journal-corrupt", message: "\(error)", invalidInput: false)
+        }
+        var path = haloPath
+        if path == nil, case .string(let recorded)? = genesis?["halo"] { path = recorded }
+        guard let path else {
+            throw ServiceError(code: "artifact-invalid", message: "no Halo Artifact given and none recorded in \(stateDirectory)", invalidInput: true)
+        }
+        do {
+            halo = try HaloArtifact.load(path: path)
+        } catch {
+            throw ServiceError(code: error.code.rawValue, message: error.description, invalidInput: true)
+        }
+        stdlib = StdlibLocator.find(near: [path])
+        var startTime = start ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        if case .string(let recorded)? = genesis?["start"], let time = try? Timestamp(iso8601: recorded) { startTime = time }
+        now = startTime
+        try buildSentinels(start: startTime)
+        if genesis == nil, role == .writer {
+            let payload = JSONValue.object([("halo", .string(PolicyHost.absolute(path))), ("halo_name", .string(halo.name)),
+                                            ("revision", .int(Int64(halo.revision))), ("start", .string(startTime.iso8601)),
+                                            ("clock", .string(clock.rawValue))])
+            try commit([JournalRecordDraft(kind: Self.genesisKind, time: startTime.iso8601, payload: payload.serialized())])
+        } else {
+            try recover()
+        }
+    }
+
+    func buildSentinels(start: Timestamp) throws(ServiceError) {
+        sentinels = [:]
+        for artifact in halo.units {
+            do {
+                let sentinel = try UnitSentinel(artifact: artifact, schedule: halo.settlement, start: start, stdlib: stdlib,
+                                                migrationProcedure: halo.procedures["migration"], dailyClock: true)
+                if let failure = sentinel.policyLoadFailure {
+                    throw ServiceError(code: failure.code, message: "unit \(artifact.name): \(failure)", invalidInput: true)
+                }
+                sentinel.recordsTape = true
+                sentinels[artifact.name] = sentinel
+            } catch let error as ServiceError {
+                throw error
+            } catch {
+                throw ServiceError(code: "artifact-invalid", message: "\(error)", invalidInput: true)
+            }
+        }
+    }
+
+    // MARK: Recovery
+
+    /// Replays the journal after the genesis record.
+    func recover() throws(ServiceError) {
+        var cursor = journal.records(from: 2)
+        var lastReload: [String: String] = [:]
+        do {
+            while let record = try cursor.next() {
+                let payload = try JSONParser.parse(record.payload)
+                switch record.kind {
+                case .event, Self.clockKind, .rejected:
+                    try replay(record, payload: payload)
+                case .reload:
+                    if let unit = record.unit, case .string(let file)? = payload["file"] { lastReload[unit] = file }
+                default:
+                    continue
+                }
+                recovered += 1
+            }
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw ServiceError(code: "journal-corrupt", message: "cannot replay the journal: \(error)", invalidInput: false)
+        }
+        // Live calls after recovery use the policy that was last swapped in.
+        for (unit, file) in lastReload {
+            try? sentinels[unit]?.reload(file, pin: nil, at: now)
+            _ = sentinels[unit]?.takeRecordedTape()
+        }
+        for sentinel in sentinels.values where sentinel.replayDiverged {
+            throw ServiceError(code: "replay-diverged", message: "unit \(sentinel.artifact.name): the journal's hook outcomes do not match the replay",
+                               invalidInput: false)
+        }
+    }
+
+    func replay(_ record: JournalRecord, payload: JSONValue) throws {
+        guard case .string(let unitName)? = payload["unit"], let sentinel = sentinels[unitName] else {
+            throw ServiceError(code: "journal-corrupt", message: "record \(record.seq) names no known unit", invalidInput: false)
+        }
+        var tape: [HookOutcome] = []
+        if case .array(let outcomes)? = payload["tape"] { tape = outcomes.compactMap(HookOutcome.init(json:)) }
+        sentinel.replay(tape)
+        defer { _ = sentinel.takeRecordedTape() }
+        guard case .string(let timeText)? = payload["time"] else { return }
+        let time = try Timestamp(iso8601: timeText)
+        now = max(now, time)
+        if record.kind == Self.clockKind {
+            sentinel.advance(to: time)
+            return
+        }
+        guard record.kind == .event, case .object? = payload["event"], let event = payload["event"] else {
+            sentinel.advance(to: time)  // a rejected event still moved the clock
+            return
+        }
+        let parsed = try FeedEvent.parse(event, text: "", file: "journal", line: Int(record.seq),
+                                         units: Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) }))
+        try? sentinel.perform(parsed.step.action, at: time)
+    }
+
+    // MARK: Events
+
+    /// Applies feed lines in order, journaling in batches; returns the number applied.
+    @discardableResult
+    public func process(lines: [(text: String, line: Int)], file: String, batchSize: Int = 512) throws(ServiceError) -> Int {
+        var applied = 0
+        var index = 0
+        let units = Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) })
+        while index < lines.count {
+            let batch = lines[index..<min(lines.count, index + batchSize)]
+            index += batch.count
+            // Exactly once: ids already in the journal are skipped before anything is applied.
+            var parsed: [(line: Int, result: Result<FeedEvent, ArtifactError>)] = []
+            for (text, line) in batch where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                do { parsed.append((line, .success(try FeedEvent.parse(text, file: file, line: line, units: units)))) }
+                catch { parsed.append((line, .failure(error))) }
+            }
+            let ids = parsed.map { entry -> String in
+                if case .success(let event) = entry.result { return event.id }
+                return "\(file):\(entry.line)"
+            }
+            let known: Set<String>
+            do { known = try journal.journaledEventIDs(among: ids) } catch {
+                throw ServiceError(code: "journal-io", message: "\(error)", invalidInput: false)
+            }
+            var seen: Set<String> = []
+            for (entry, id) in zip(parsed, ids) {
+                if known.contains(id) || !seen.insert(id).inserted { eventsSkipped += 1; continue }
+                switch entry.result {
+                case .success(let event):
+                    if apply(event) { applied += 1 }
+                case .failure(let error):
+                    reject(id: id, unit: nil, time: now, code: error.code.rawValue, message: error.description, eventText: nil)
+                }
+            }
+            try flush()
+        }
+        return applied
+    }
+
+    /// Applies one event in memory and queues its journal record; false when it was refused.
+    @discardableResult
+    func apply(_ event: FeedEvent) -> Bool {
+        guard let sentinel = sentinels[event.unit] else { return false }
+        let time: Timestamp
+        switch clock {
+        case .sim: time = max(now, event.time ?? now)
+        case .real: time = max(now, Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
+        }
+        if let eventTime = event.time, eventTime < now, clock == .sim {
+            reject(id: event.id, unit: event.unit, time: now, code: "fixture-invalid",
+                   message: "event time \(eventTime.iso8601) is before the Sentinel's clock \(now.iso8601)", eventText: event.text)
+            return false
+        }
+        // Every Unit's clock moves together, so each cycle fires (and is journaled) when it is due.
+        queueAdvance(to: time)
+        let decisionsBefore = sentinel.decisions.count
+        let actionsBefore = sentinel.actions.count
+        let signalsBefore = sentinel.signals.count
+        var failure: StepFailure?
+        do { try sentinel.perform(event.step.action, at: time) } catch { failure = error }
+        let tape = sentinel.takeRecordedTape()
+        var payload: [(String, JSONValue)] = [("unit", .string(event.unit)), ("time", .string(time.iso8601))]
+        if let failure {
+            // A refused event changes nothing, but the cycles it triggered did happen: keep their tape.
+            payload.append(("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))])))
+            payload.append(("tape", .array(tape.map { $0.json() })))
+            pendingDrafts.append(JournalRecordDraft(kind: .rejected, eventID: event.id, unit: event.unit, time: time.iso8601,
+                                                    payload: JSONValue.object(payload).serialized()))
+            eventsRejected += 1
+            onLog("refused \(event.id) (\(event.step.action.name) for \(event.unit)): \(failure)")
+        } else {
+            payload.append(("event", (try? JSONParser.parse(event.text)) ?? .null))
+            payload.append(("tape", .array(tape.map { $0.json() })))
+            pendingDrafts.append(JournalRecordDraft(kind: .event, eventID: event.id, unit: event.unit, time: time.iso8601,
+                                                    payload: JSONValue.object(payload).serialized()))
+            eventsApplied += 1
+        }
+        queueDecisions(sentinel, eventID: event.id, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
+        return failure == nil
+    }
+
+    func reject(id: String, unit: String?, time: Timestamp, code: String, message: String, eventText: String?) {
+        eventsRejected += 1
+        onLog("refused \(id): \(message)")
+        let payload = JSONValue.object([("unit", unit.map { .string($0) } ?? .null), ("time", .string(time.iso8601)),
+                                        ("error", .object([("code", .string(code)), ("message", .string(message))]))])
+        pendingDrafts.append(JournalRecordDraft(kind: .rejected, eventID: id, unit: unit, time: time.iso8601, payload: payload.serialized()))
+    }
+
+    /// Decision log lines for what `sentinel` decided since the given counts.
+    func queueDecisions(_ sentinel: UnitSentinel, eventID: String?, decisionsFrom: Int, actionsFrom: Int, signalsFrom: Int) {
+        let identity = sentinel.policyIdentity
+        let common: [(String, JSONValue)] = [
+            ("unit", .string(sentinel.artifact.name)), ("revision", .int(Int64(halo.revision))),
+            ("policy", .object([("file", .string(PolicyHost.chunkName(identity.file))), ("sha256", identity.sha256.map { .string($0) } ?? .null)])),
+            ("event", eventID.map { .string($0) } ?? .null),
+        ]
+        for record in sentinel.decisions[decisionsFrom...] {
+            pendingDecisions.append(.object([("type", .string("decision"))] + common + [
+                ("time", .string(record.time.iso8601)), ("hook", .string(record.hook)), ("result", record.result),
+                ("error", record.failure.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null),
+            ]))
+        }
+        for signal in sentinel.signals[signalsFrom...] {
+            pendingDecisions.append(.object([("type", .string("signal"))] + common + [
+                ("time", .string(signal.time.iso8601)), ("code", .string(signal.code)),
+                ("severity", .string(signal.severity.rawValue)), ("message", .string(signal.message)),
+            ]))
+        }
+        for action in sentinel.actions[actionsFrom...] {
+            pendingDecisions.append(.object([("type", .string("action"))] + common + [
+                ("time", .string(action.time.iso8601)), ("action", .string(action.action)),
+                ("applied", .bool(action.applied)), ("reason", .string(action.reason)),
+            ]))
+        }
+    }
+
+    /// Commits what is pending, then acknowledges it: decision lines are printed only now.
+    public func flush() throws(ServiceError) {
+        guard !pendingDrafts.isEmpty else { return }
+        let drafts = pendingDrafts
+        pendingDrafts = []
+        try commit(drafts)
+        acknowledgeDecisions()
+    }
+
+    /// Hands the decision lines of the last commit to ``onDecision``. Each id names the journal
+    /// record of the batch and the line's place in it, so it is unique and stable across restarts.
+    func acknowledgeDecisions() {
+        let decisions = pendingDecisions
+        pendingDecisions = []
+        let tail = (try? journal.lastRecord?.seq) ?? 0
+        for (offset, decision) in decisions.enumerated() {
+            guard case .object(var pairs) = decision else { continue }
+            pairs.insert(("id", .string("\(halo.name)-\(tail)-\(offset + 1)")), at: 0)
+            onDecision(.object(pairs))
+        }
+    }
+
+    func commit(_ drafts: [JournalRecordDraft]) throws(ServiceError) {
+        do {
+            _ = try journal.appendSkippingDuplicates(drafts)
+        } catch let error as JournalError {
+            throw ServiceError(code: error.code, message: error.message, invalidInput: false)
+        } catch {
+            throw ServiceError(code: "journal-io", message: "\(error)", invalidInput: false)
+        }
+    }
+
+    // MARK: Clock and inbox
+
+    /// Fires every cycle due up to `time` on every Unit, journaling each (real clock, or the
+    /// simulated clock moving on), and commits.
+    public func advance(to time: Timestamp) throws(ServiceError) {
+        queueAdvance(to: time)
+        try flush()
+    }
+
+    /// Moves every Unit to `time`, queueing a `clock` record for each Unit whose cycle ran.
+    func queueAdvance(to time: Timestamp) {
+        guard time > now else { return }
+        for name in unitNames {
+            guard let sentinel = sentinels[name] else { continue }
+            let decisionsBefore = sentinel.decisions.count, actionsBefore = sentinel.actions.count, signalsBefore = sentinel.signals.count
+            sentinel.advance(to: time)
+            let tape = sentinel.takeRecordedTape()
+            guard sentinel.decisions.count > decisionsBefore || !tape.isEmpty else { continue }
+            let payload = JSONValue.object([("unit", .string(name)), ("time", .string(time.iso8601)),
+                                            ("tape", .array(tape.map { $0.json() }))])
+            pendingDrafts.append(JournalRecordDraft(kind: Self.clockKind, unit: name, time: time.iso8601, payload: payload.serialized()))
+            queueDecisions(sentinel, eventID: nil, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
+        }
+        now = time
+    }
+
+    /// Applies what `halo submit` left in the inbox; returns how many items were taken.
+    @discardableResult
+    public func drainInbox() throws(ServiceError) -> Int {
+        let units = Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) })
+        do {
+            let take = try journal.takeInbox(limit: 256) { item in
+                let event: FeedEvent
+                do {
+                    event = try FeedEvent.parse(item.payload, file: "inbox", line: Int(item.id), units: units)
+                } catch {
+                    eventsRejected += 1
+                    onLog("refused inbox:\(item.id): \(error.description)")
+                    let payload = JSONValue.object([("unit", .null), ("time", .string(now.iso8601)),
+                                                    ("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.description))]))])
+                    return JournalRecordDraft(kind: .rejected, eventID: item.eventID, time: now.iso8601, payload: payload.serialized())
+                }
+                var identified = event
+                if !item.payload.contains("\"id\"") { identified.id = item.eventID }
+                apply(identified)
+                return pendingDrafts.removeLast()
+            }
+            acknowledgeDecisions()
+            return take.items.count
+        } catch let error as JournalError {
+            throw ServiceError(code: error.code, message: error.message, invalidInput: false)
+        } catch {
+            throw ServiceError(code: "journal-io", message: "\(error)", invalidInput: false)
+        }
+    }
+
+    // MARK: Output
+
+    /// The state of every Unit, keyed by name, in the shape of dry-run's `final`.
+    public func state() -> JSONValue {
+        .object(unitNames.compactMap { name in sentinels[name].map { (name, $0.snapshot()) } })
+    }
+
+    /// Closes the journal.
+    public func close() {
+        try? journal.close()
+    }
+}

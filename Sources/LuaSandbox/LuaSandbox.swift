@@ -1,0 +1,309 @@
+import CLua
+import LuaShim
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Host functions and userdata types of one sandbox; the context of the C trampoline.
+final class HostRegistry {
+    var functions: [LuaHostFunction] = []
+    var typeIDs: [String: Int32] = [:]
+    var typeNames: [String] = []
+    var encoder: ValueEncoder
+
+    init(owner: UInt64) { encoder = ValueEncoder(owner: owner) }
+
+    /// Runs host function `id`; never throws into C. Returns 0 with results set, 1 with an error set.
+    func invoke(_ state: OpaquePointer, _ id: Int32) -> Int32 {
+        var call = LuaHostCall(state: state, registry: self)
+        do throws(LuaHostError) {
+            try functions[Int(id)](&call)
+            encoder.reset()
+            for value in call.results {
+                do throws(SandboxError) {
+                    try encoder.encode(value, types: typeIDs)
+                } catch {
+                    throw LuaHostError(error.message)
+                }
+            }
+            encoder.bytes.withUnsafeBufferPointer { halo_host_set_results(state, $0.baseAddress, $0.count) }
+            return 0
+        } catch {
+            var message = error.message
+            let code: Int32 = switch error.code {
+            case .forbidden: Int32(HALO_ERR_FORBIDDEN)
+            default: Int32(HALO_ERR_POLICY)
+            }
+            message.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { halo_host_set_error(state, $0.baseAddress, $0.count, code) }
+            }
+            return 1
+        }
+    }
+}
+
+/// The process-wide source of sandbox serial numbers (references name their owner).
+private let serials = SerialCounter()
+
+private final class SerialCounter: @unchecked Sendable {
+    private var value: UInt64 = 0
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    init() { pthread_mutex_init(lock, nil) }
+    func next() -> UInt64 {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        value += 1
+        return value
+    }
+}
+
+/// A Lua 5.4 state that runs hostile policy scripts under budgets.
+///
+/// Not `Sendable`: own it from one isolation domain (an actor or a serial executor).
+///
+/// ```swift
+/// let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 42))
+/// let policy = try sandbox.load(source: "return { settle = function(ctx) return ctx.time end }",
+///                               chunkName: "tbill.lua")
+/// sandbox.clock = 1_700_000_000
+/// let results = try sandbox.call(policy, function: "settle",
+///                                arguments: [.table(LuaTable(dictionary: ["time": 5], frozen: true))])
+/// ```
+public final class LuaSandbox {
+    private let state: OpaquePointer
+    private let registry: HostRegistry
+    private let serial: UInt64
+    private var encoder: ValueEncoder
+
+    /// The budgets of every following load or call.
+    public var limits: SandboxLimits {
+        didSet { applyLimits() }
+    }
+
+    /// Creates a sandbox with the profile described in `docs/sandbox.md`.
+    public init(configuration: SandboxConfiguration) throws(SandboxError) {
+        serial = serials.next()
+        registry = HostRegistry(owner: serial)
+        encoder = ValueEncoder(owner: serial)
+        limits = configuration.limits
+        let context = Unmanaged.passUnretained(registry).toOpaque()
+        guard
+            let state = halo_open(
+                { context, state, id in
+                    Unmanaged<HostRegistry>.fromOpaque(context!).takeUnretainedValue().invoke(state!, id)
+                }, context, configuration.randomSeed)
+        else {
+            throw SandboxError(code: .memory, message: "cannot create a Lua state")
+        }
+        self.state = state
+        for root in configuration.moduleRoots {
+            guard root.hasPrefix("/") else {
+                halo_close(state)
+                throw SandboxError(code: .policyError, message: "module root '\(root)' is not absolute")
+            }
+            halo_add_module_root(state, root)
+        }
+        halo_set_clock(state, configuration.clock)
+        applyLimits()
+    }
+
+    deinit { halo_close(state) }
+
+    private func applyLimits() {
+        halo_set_limits(
+            state, Int64(limits.instructions), Int64(limits.memoryBytes), Int64(limits.wallTimeMilliseconds))
+    }
+
+    // MARK: Host registrations
+
+    /// Registers a userdata type: values carry `payloadSize` plain bytes; `methods` become
+    /// its read-only `__index` table, `metamethods` (`__add`, `__eq`, `__lt`, `__tostring`...)
+    /// its metatable, which scripts cannot read or change. `__gc` is refused.
+    ///
+    /// ```swift
+    /// try sandbox.registerUserdataType(name: "money", payloadSize: 8,
+    ///                                  metamethods: ["__add": add], methods: ["cents": cents])
+    /// ```
+    public func registerUserdataType(
+        name: String, payloadSize: Int, metamethods: [String: LuaHostFunction], methods: [String: LuaHostFunction]
+    ) throws(SandboxError) {
+        guard registry.typeIDs[name] == nil else {
+            throw SandboxError(code: .policyError, message: "userdata type '\(name)' already registered")
+        }
+        var entries: [(String, LuaHostFunction, UInt8)] = []
+        for key in metamethods.keys.sorted() { entries.append((key, metamethods[key]!, 1)) }
+        for key in methods.keys.sorted() { entries.append((key, methods[key]!, 0)) }
+        var typeID: Int32 = -1
+        let status = withRegisteredFunctions(entries) { names, ids, flags, count in
+            halo_register_type(state, name, Int32(payloadSize), names, ids, flags, count, &typeID)
+        }
+        try check(status)
+        registry.typeIDs[name] = typeID
+        while registry.typeNames.count <= Int(typeID) { registry.typeNames.append("") }
+        registry.typeNames[Int(typeID)] = name
+    }
+
+    /// Registers a preloaded module: `require(name)` returns a read-only table of `functions`.
+    ///
+    /// ```swift
+    /// try sandbox.registerModule(name: "halo.host", functions: ["now": { call in call.results = [1] }])
+    /// ```
+    public func registerModule(name: String, functions: [String: LuaHostFunction]) throws(SandboxError) {
+        let entries = functions.keys.sorted().map { ($0, functions[$0]!, UInt8(0)) }
+        let status = withRegisteredFunctions(entries) { names, ids, _, count in
+            halo_register_module(state, name, names, ids, count)
+        }
+        try check(status)
+    }
+
+    private func withRegisteredFunctions(
+        _ entries: [(String, LuaHostFunction, UInt8)],
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<Int32>, UnsafePointer<UInt8>, Int32) -> Int32
+    ) -> Int32 {
+        var ids: [Int32] = []
+        for entry in entries {
+            ids.append(Int32(registry.functions.count))
+            registry.functions.append(entry.1)
+        }
+        let names = entries.map { strdup($0.0) }
+        defer { names.forEach { free($0) } }
+        let constNames: [UnsafePointer<CChar>?] = names.map { $0.map { UnsafePointer($0) } }
+        let flags = entries.map(\.2)
+        return constNames.withUnsafeBufferPointer { namesBuffer in
+            ids.withUnsafeBufferPointer { idsBuffer in
+                flags.withUnsafeBufferPointer { flagsBuffer in
+                    body(namesBuffer.baseAddress!, idsBuffer.baseAddress!, flagsBuffer.baseAddress!, Int32(entries.count))
+                }
+            }
+        }
+    }
+
+    // MARK: Policies
+
+    /// Runs a policy chunk's top level under the budgets, in a fresh environment, and
+    /// returns a reference to its first result (the policy's hook table).
+    ///
+    /// Globals the top level defines stay visible to later calls; globals a call writes
+    /// are dropped when it ends (each call gets a fresh layer over the policy's globals).
+    public func load(source: String, chunkName: String) throws(SandboxError) -> LuaReference {
+        var reference: Int32 = 0
+        var environment: Int32 = 0
+        var source = source
+        let status = source.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) {
+                halo_load(state, $0.baseAddress, $0.count, chunkName, &reference, &environment)
+            }
+        }
+        try check(status)
+        return LuaReference(id: reference, environment: environment, owner: serial)
+    }
+
+    /// Whether the table behind `table` has a function under `named`.
+    public func hasFunction(_ table: LuaReference, named: String) -> Bool {
+        guard table.owner == serial else { return false }
+        return halo_has_function(state, table.id, named) != 0
+    }
+
+    /// Calls `table[function](arguments...)` under the budgets; results are converted
+    /// (depth 32, 200,000 elements; beyond that the call fails with `policy-error`).
+    public func call(_ table: LuaReference, function: String, arguments: [LuaValue]) throws(SandboxError) -> [LuaValue] {
+        guard table.owner == serial else {
+            throw SandboxError(code: .policyError, message: "reference belongs to another sandbox")
+        }
+        encoder.reset()
+        for argument in arguments { try encoder.encode(argument, types: registry.typeIDs) }
+        var count: Int32 = 0
+        let status = encoder.bytes.withUnsafeBufferPointer {
+            halo_invoke(state, table.id, table.environment, function, $0.baseAddress, $0.count, &count)
+        }
+        try check(status)
+        var length = 0
+        guard count > 0, let data = halo_output(state, &length) else { return [] }
+        var decoder = ValueDecoder(UnsafeRawBufferPointer(start: data, count: length), typeNames: registry.typeNames)
+        return (0..<Int(count)).map { _ in decoder.next() }
+    }
+
+    /// Puts a copy of `value` in the registry, writable by scripts unless `frozen`
+    /// (e.g. a per-Unit state store, passed inside a frozen ctx as `.reference`).
+    public func makeTable(_ value: LuaTable) throws(SandboxError) -> LuaReference {
+        encoder.reset()
+        try encoder.encode(.table(value), types: registry.typeIDs)
+        var reference: Int32 = 0
+        let status = encoder.bytes.withUnsafeBufferPointer { halo_make_reference(state, $0.baseAddress, $0.count, &reference) }
+        try check(status)
+        return LuaReference(id: reference, environment: 0, owner: serial)
+    }
+
+    /// The current value behind a reference, converted (read-only proxies read as their contents).
+    public func value(of reference: LuaReference) -> LuaValue {
+        guard reference.owner == serial else { return .nil }
+        halo_value(state, reference.id)
+        var length = 0
+        guard let data = halo_output(state, &length), length > 0 else { return .nil }
+        var decoder = ValueDecoder(UnsafeRawBufferPointer(start: data, count: length), typeNames: registry.typeNames)
+        return decoder.next()
+    }
+
+    /// Frees a reference (and a loaded policy's environment).
+    public func release(_ reference: LuaReference) {
+        guard reference.owner == serial else { return }
+        halo_release(state, reference.id)
+        if reference.environment > 0 { halo_release(state, reference.environment) }
+    }
+
+    // MARK: Observation
+
+    /// Lines printed by scripts since the last ``clearPrintedLines()`` (at most 1 MiB kept).
+    public var printedLines: [String] {
+        var length = 0
+        guard let data = halo_log(state, &length), length > 0 else { return [] }
+        let buffer = UnsafeRawBufferPointer(start: data, count: length)
+        var lines: [String] = []
+        var offset = 0
+        while offset + 4 <= length {
+            let count = Int(buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            offset += 4
+            lines.append(String(decoding: buffer[offset..<offset + count], as: UTF8.self))
+            offset += count
+        }
+        return lines
+    }
+
+    /// Forgets the captured print output.
+    public func clearPrintedLines() { halo_log_clear(state) }
+
+    /// Seconds since the epoch seen by `os.time()` and `os.date()`.
+    public var clock: Int64 {
+        get { halo_clock(state) }
+        set { halo_set_clock(state, newValue) }
+    }
+
+    /// Instruction units counted and peak Lua heap bytes of the last load or call.
+    public var lastCallStatistics: (instructions: Int, peakMemoryBytes: Int) {
+        var instructions: Int64 = 0
+        var peak: Int64 = 0
+        halo_statistics(state, &instructions, &peak)
+        return (Int(instructions), Int(peak))
+    }
+
+    /// Bytes the Lua heap holds now.
+    public var memoryInUse: Int { Int(halo_memory_in_use(state)) }
+
+    private func check(_ status: Int32) throws(SandboxError) {
+        guard Int(status) != HALO_OK else { return }
+        let code: SandboxErrorCode = switch Int(status) {
+        case HALO_ERR_TIMEOUT: .timeout
+        case HALO_ERR_MEMORY: .memory
+        case HALO_ERR_FORBIDDEN: .forbidden
+        default: .policyError
+        }
+        let chunk = String(cString: halo_error_chunk(state))
+        let line = Int(halo_error_line(state))
+        throw SandboxError.from(
+            code: code, message: String(cString: halo_error_message(state)),
+            chunk: chunk.isEmpty ? nil : chunk, line: line > 0 ? line : nil)
+    }
+}

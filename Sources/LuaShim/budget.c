@@ -1,0 +1,150 @@
+/*
+** budget.c: the per-call budgets. The limiting allocator, the count hook (which
+** also checks the wall clock), explicit charges for work done inside C functions,
+** and the kill: once a budget trips, every hook and every catch point re-raises
+** until the call unwinds, so the script's pcall/xpcall/resume cannot swallow it.
+*/
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "shim.h"
+
+const char HALO_FROZEN = 0, HALO_TYPEID = 0, HALO_KILLMSG = 0, HALO_STUB = 0,
+           HALO_BASEMT = 0, HALO_CALLMT = 0, HALO_LOADED = 0, HALO_PRELOAD = 0,
+           HALO_IDS = 0, HALO_RANDOMSEED = 0;
+
+int64_t halo_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Re-arms the hook on the running thread to fire at the next instruction. */
+static void arm(halo_state *st) {
+  if (!st->kill_armed && st->running != NULL) {
+    st->kill_armed = 1;
+    lua_sethook(st->running, halo_hook, LUA_MASKCOUNT, 1);
+  }
+}
+
+/*
+** The lua_Alloc. With ptr == NULL, osize is a type tag, not a size, so the old
+** size counts only for a real block. Only growth is refused (shrinking never fails,
+** as Lua requires); growth into a large block is also charged to the instruction
+** budget, so copying large strings in a tight loop costs time units between hooks.
+** Small blocks are not charged: their pattern depends on internal caches, and the
+** count must be the same for the same call on any machine.
+*/
+void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  halo_state *st = (halo_state *)ud;
+  size_t old = (ptr != NULL) ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    st->used -= old;
+    return NULL;
+  }
+  if (nsize > old) {
+    size_t grow = nsize - old;
+    size_t cap = st->limit + (st->killed ? HALO_KILL_SLACK : 0);
+    /* why: the memory cap (attack tests memoryBomb*) */
+    if (st->limit_on && (st->used + grow > cap || st->used + grow < st->used))
+      return NULL;
+    if (st->budget_on && nsize >= HALO_ALLOC_CHARGED) {  /* small blocks are the VM's own */
+      st->count += (int64_t)(nsize >> HALO_ALLOC_SHIFT);
+      if (st->count > st->instruction_limit) arm(st);
+    }
+  }
+  void *block = realloc(ptr, nsize);
+  if (block == NULL) return (nsize <= old) ? ptr : NULL;
+  st->used = st->used - old + nsize;
+  if (st->used > st->peak) st->peak = st->used;
+  return block;
+}
+
+/* Pushes the preallocated kill message and raises it; never allocates. */
+int halo_raise_kill(lua_State *L, int why) {
+  halo_state *st = halo_get(L);
+  if (!st->killed) st->killed = why;
+  arm(st);
+  if (lua_checkstack(L, 1)) lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_KILLMSG);
+  return lua_error(L);
+}
+
+/*
+** Called by every catch point (pcall, xpcall, resume, load, close) after the
+** protected work returns: a memory error or a tripped budget is re-raised.
+** why: a kill must not be catchable (attack tests loopInPcall, memoryInPcall).
+*/
+int halo_check_kill(lua_State *L, int status) {
+  halo_state *st = halo_get(L);
+  if (status == LUA_ERRMEM && st->budget_on) return halo_raise_kill(L, KILL_MEMORY);
+  if (st->killed) return halo_raise_kill(L, st->killed);
+  return 0;
+}
+
+/*
+** Charges work done inside a C function, where the hook never fires. A charge that
+** would pass the budget is refused before the work starts (and not counted); the
+** wall clock is checked here too, so C-heavy loops meet the backstop between hooks.
+*/
+void halo_charge(lua_State *L, int64_t units) {
+  halo_state *st = halo_get(L);
+  if (!st->budget_on) return;
+  if (units > st->instruction_limit - st->count) halo_raise_kill(L, KILL_TIMEOUT);
+  st->count += units;
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_TIMEOUT);
+}
+
+/* Raises a sandbox-forbidden error located at the calling Lua code. */
+int halo_raise_forbidden(lua_State *L, const char *fmt, ...) {
+  va_list ap;
+  halo_get(L)->forbidden_raised = 1;
+  luaL_where(L, 1);
+  lua_pushliteral(L, "sandbox-forbidden: ");
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 3);
+  return lua_error(L);
+}
+
+/*
+** The count hook: charges the period just executed, checks the wall-clock
+** backstop, and raises while a kill is pending. It is the only place Lua code
+** is interrupted, so it must stay cheap: one add, one compare, one clock read.
+*/
+void halo_hook(lua_State *L, lua_Debug *ar) {
+  halo_state *st = halo_get(L);
+  (void)ar;
+  if (!st->budget_on) return;
+  if (st->killed) {  /* why: keeps raising until unwound (attack test loopInClose) */
+    lua_sethook(L, halo_hook, LUA_MASKCOUNT, 1);
+    halo_raise_kill(L, st->killed);
+  }
+  st->count += lua_gethookcount(L);
+  if (st->count > st->instruction_limit) halo_raise_kill(L, KILL_TIMEOUT);
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_TIMEOUT);
+  if (lua_gethookcount(L) != HALO_MAIN_STEP && lua_gethookcount(L) != HALO_CO_STEP)
+    lua_sethook(L, halo_hook, LUA_MASKCOUNT, L == st->L ? HALO_MAIN_STEP : HALO_CO_STEP);
+}
+
+void halo_budget_begin(halo_state *st) {
+  st->count = 0;
+  st->killed = 0;
+  st->kill_armed = 0;
+  st->forbidden_raised = 0;
+  st->peak = st->used;
+  st->limit = (size_t)st->memory_limit;
+  st->limit_on = 1;
+  st->deadline_ns = halo_now_ns() + st->wall_ms * 1000000;
+  st->running = st->L;
+  lua_sethook(st->L, halo_hook, LUA_MASKCOUNT, HALO_MAIN_STEP);  /* deterministic period */
+  st->budget_on = 1;
+}
+
+void halo_budget_end(halo_state *st) {
+  st->budget_on = 0;
+  st->running = NULL;
+  lua_sethook(st->L, halo_hook, LUA_MASKCOUNT, HALO_MAIN_STEP);
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import HaloArtifacts
-
-@Test func placeholderHaloArtifacts() { #expect(Bool(true)) }

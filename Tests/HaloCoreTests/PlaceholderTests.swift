@@ -1,4 +1,0 @@
-import Testing
-@testable import HaloCore
-
-@Test func placeholderHaloCore() { #expect(Bool(true)) }

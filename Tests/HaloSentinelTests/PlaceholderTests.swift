@@ -1,4 +1,0 @@
-import Testing
-@testable import HaloSentinel
-
-@Test func placeholderHaloSentinel() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import LuaSandbox
-
-@Test func placeholderLuaSandbox() { #expect(Bool(true)) }
