@@ -372,15 +372,22 @@ end
 ---------------------------------------------------------------------------
 
 --- The highest rate the runtime accepts now: the current rate plus
---- params.max_rate_increase_per_day (default 10 bp) for each day since the last settlement.
+--- params.max_rate_increase_per_day (default 10 bp) per day elapsed since the last
+--- settlement, pro rata by the second and never less than one day. This is the runtime's
+--- own bound, computed the same way (rate * per_day, then * elapsed / 1 day, each rounded
+--- down), so a rate at the ceiling is accepted. Note that at Monday's 13:00 lock the
+--- weekend counts as 2 days 21 hours since Friday's 16:00 settlement, not as 3 days.
 --- The cap exists so that a manager's mis-marked NAV cannot mint value for redeemers in one
 --- step; a real gain still arrives, just spread over days.
 function halo.rate_ceiling(ctx, max_per_day)
   local current = ctx.exchange_rate
   local per_day = as_amount(max_per_day or (ctx.params and ctx.params.max_rate_increase_per_day) or "0.001")
-  local days = halo.days_since_last_settlement(ctx) or 1
-  if days < 1 then days = 1 end
-  return current + current * (per_day * days)
+  local elapsed = SECONDS_PER_DAY
+  if ctx.last_settlement then
+    elapsed = math.max(SECONDS_PER_DAY, ctx.time - ctx.last_settlement.time)
+  end
+  local increase = (current * per_day):mul_div(elapsed, SECONDS_PER_DAY)
+  return current + increase
 end
 
 --- The rate to propose for a target (usually the report's NAV): decreases pass at once

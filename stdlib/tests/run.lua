@@ -119,12 +119,13 @@ cap = halo.capacities(c, A(1), { deposit = { "5000000" } })
 check("cap deposit rate limit", cap.subscribe, "2000000")
 
 -- Rates ---------------------------------------------------------------------------------------
-c = ctx_of { rate = "1.0006", cycle = { days_since_last_settlement = 1 } }
+c = ctx_of { time = MON + 13 * 3600, rate = "1.0006", last_settlement = { time = MON - 86400 + 16 * 3600 } }
 local r, capped = halo.bounded_rate(c, A("1.003"))
 check("ceiling", r, "1.0016006")
 check("capped", capped, true)
-c = ctx_of { rate = "1.0009", cycle = { days_since_last_settlement = 3 } }
-check("weekend ceiling", (halo.bounded_rate(c, A("1.01"))), "1.0039027")
+-- Friday 16:00 -> Monday 13:00 is 69 h: 1.0009 + 1.0009 * 0.001 * 69 / 24 = 1.0037775875
+c = ctx_of { time = MON + 13 * 3600, rate = "1.0009", last_settlement = { time = MON - 3 * 86400 + 16 * 3600 } }
+check("weekend ceiling", (halo.bounded_rate(c, A("1.01"))), "1.0037775875")
 check("decrease passes", (halo.bounded_rate(c, A("0.97"))), "0.97")
 
 -- Policies load and decide ------------------------------------------------------------------------
