@@ -113,11 +113,10 @@ struct RunCommand: ParsableCommand {
         } else {
             feedLines = nil
         }
-        let firstTime = feedLines?.lazy.compactMap { Self.time(in: $0.text) }.first
 
         let service: SentinelService
         do {
-            service = try SentinelService(haloPath: halo, stateDirectory: state, clock: clockMode, start: firstTime.map { Timestamp(seconds: $0.seconds - $0.seconds % 86_400) },
+            service = try SentinelService(haloPath: halo, stateDirectory: state, clock: clockMode,
                                           synchronous: sync)
         } catch {
             Output.error("halo run: \(error)")

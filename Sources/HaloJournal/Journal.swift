@@ -16,7 +16,7 @@ import GRDB
 ///
 /// ```swift
 /// let journal = try Journal(directory: URL(fileURLWithPath: "state"))
-/// let fresh = try journal.journaledEventIDs(among: ["feed.jsonl:1", "feed.jsonl:2"])
+/// let done = try journal.journaledEventIDs(among: ["feed.jsonl:1", "feed.jsonl:2"])
 /// let records = try journal.append([
 ///     JournalRecordDraft(kind: .event, eventID: "feed.jsonl:1", unit: "tbill-a",
 ///                        time: "2026-03-02T09:00:00Z", payload: #"{"fund":{}}"#),
@@ -352,6 +352,7 @@ public final class Journal {
         if let error = error as? JournalError { return error }
         guard let error = error as? DatabaseError else { return .io(file: file, detail: "\(error)") }
         let detail = error.message ?? "SQLite error \(error.resultCode)"
+        // `resultCode` is the primary code, so extended ones (SQLITE_BUSY_SNAPSHOT, ...) map too.
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return .locked(file: file, detail: "\(detail) (another process held it past the busy timeout)")

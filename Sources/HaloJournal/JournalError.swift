@@ -44,7 +44,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A sentence for a person, naming the file.
     ///
     /// ```swift
-    /// print(error.message)  // "/state/journal.sqlite: record 42 ... [journal-corrupt]" via description
+    /// JournalError.duplicateEvent(file: "/state/journal.sqlite", eventID: "feed.jsonl:3", existingSeq: 3).message
+    /// // "/state/journal.sqlite: event 'feed.jsonl:3' is already journaled at seq 3"
     /// ```
     public var message: String {
         switch self {

@@ -33,9 +33,9 @@ public struct JournalWorkload: Sendable {
     /// as each is one fsync).
     ///
     /// ```swift
-    /// let figures = try workload.standardSuite(appendRecords: 20_000, readRecords: 1_000_000)
+    /// let figures = try workload.standardSuite(appendRecords: 100_000, readRecords: 1_000_000)
     /// ```
-    public func standardSuite(appendRecords: Int = 20_000, readRecords: Int = 1_000_000) throws -> [JournalThroughput] {
+    public func standardSuite(appendRecords: Int = 100_000, readRecords: Int = 1_000_000) throws -> [JournalThroughput] {
         var figures: [JournalThroughput] = []
         for synchronous in JournalSynchronous.allCases {
             for batchSize in [1, 100, 1000] {

@@ -46,6 +46,7 @@ public final class SentinelService {
     /// Unit names in artifact order.
     public var unitNames: [String] { halo.units.map(\.name) }
     let journal: Journal
+    let haloFile: String
     let clock: ServiceClock
     let stdlib: String?
     /// The simulated (or last real) time.
@@ -99,19 +100,34 @@ public final class SentinelService {
             throw ServiceError(code: error.code.rawValue, message: error.description, invalidInput: true)
         }
         stdlib = StdlibLocator.find(near: [path])
-        var startTime = start ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
-        if case .string(let recorded)? = genesis?["start"], let time = try? Timestamp(iso8601: recorded) { startTime = time }
-        now = startTime
-        try buildSentinels(start: startTime)
-        if genesis == nil, role == .writer {
-            let payload = JSONValue.object([("halo", .string(PolicyHost.absolute(path))), ("halo_name", .string(halo.name)),
-                                            ("revision", .int(Int64(halo.revision))), ("start", .string(startTime.iso8601)),
-                                            ("clock", .string(clock.rawValue))])
-            try commit([JournalRecordDraft(kind: Self.genesisKind, time: startTime.iso8601, payload: payload.serialized())])
-        } else {
+        haloFile = PolicyHost.absolute(path)
+        if case .string(let recorded)? = genesis?["start"], let time = try? Timestamp(iso8601: recorded) {
+            now = time
+            try buildSentinels(start: time)
             try recover()
+        } else if role != .writer {
+            throw ServiceError(code: "journal-missing", message: "\(stateDirectory) holds no Sentinel journal yet", invalidInput: true)
+        } else if let start = start ?? (clock == .real ? Timestamp(seconds: Int64(Date().timeIntervalSince1970)) : nil) {
+            now = start
+            try begin(at: start)
+            try flush()
+        } else {
+            // Simulated clock, fresh journal: the Units start on the day of the first event.
+            now = Timestamp(seconds: 0)
         }
     }
+
+    /// Creates the Units at `start` and queues the genesis record.
+    func begin(at start: Timestamp) throws(ServiceError) {
+        try buildSentinels(start: start)
+        let payload = JSONValue.object([("halo", .string(haloFile)), ("halo_name", .string(halo.name)),
+                                        ("revision", .int(Int64(halo.revision))), ("start", .string(start.iso8601)),
+                                        ("clock", .string(clock.rawValue))])
+        pendingDrafts.append(JournalRecordDraft(kind: Self.genesisKind, time: start.iso8601, payload: payload.serialized()))
+    }
+
+    /// True once the Units exist (a fresh simulated run creates them at its first event).
+    public var started: Bool { !sentinels.isEmpty }
 
     func buildSentinels(start: Timestamp) throws(ServiceError) {
         sentinels = [:]
@@ -234,6 +250,15 @@ public final class SentinelService {
     /// Applies one event in memory and queues its journal record; false when it was refused.
     @discardableResult
     func apply(_ event: FeedEvent) -> Bool {
+        if !started {
+            let first = event.time ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+            let midnight = Timestamp(seconds: first.seconds - first.seconds.modulo(86_400))
+            do { try begin(at: midnight) } catch {
+                onLog("cannot start: \(error)")
+                return false
+            }
+            now = midnight
+        }
         guard let sentinel = sentinels[event.unit] else { return false }
         let time: Timestamp
         switch clock {
@@ -352,7 +377,7 @@ public final class SentinelService {
 
     /// Moves every Unit to `time`, queueing a `clock` record for each Unit whose cycle ran.
     func queueAdvance(to time: Timestamp) {
-        guard time > now else { return }
+        guard started, time > now else { return }
         for name in unitNames {
             guard let sentinel = sentinels[name] else { continue }
             let decisionsBefore = sentinel.decisions.count, actionsBefore = sentinel.actions.count, signalsBefore = sentinel.signals.count

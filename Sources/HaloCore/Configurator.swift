@@ -1,0 +1,147 @@
+/// An approved starting point for a rate limit key (granted by governance, aBEAM).
+///
+/// ```swift
+/// RateLimitInit(maxAmount: tokens("10000000"), slope: tokens("115.74"))
+/// ```
+public struct RateLimitInit: Sendable, Hashable {
+    /// The init's max amount (`UInt256.max` approves unlimited).
+    public var maxAmount: UInt256
+    /// The init's slope per second.
+    public var slope: UInt256
+
+    /// An init.
+    ///
+    /// ```swift
+    /// RateLimitInit(maxAmount: UInt256(100), slope: UInt256(1))
+    /// ```
+    public init(maxAmount: UInt256, slope: UInt256) {
+        self.maxAmount = maxAmount
+        self.slope = slope
+    }
+}
+
+/// The PAU Configurator: how a cBEAM holder (the Unit Sentinel) changes rate limits, bounded
+/// by a second-order rate limit (SORL, DOMAIN.md §3).
+///
+/// Decreases apply at once. An increase of maxAmount or slope is allowed up to
+/// `max(current * maxChange, init)` per field and at most once per `hop`. Any change sets
+/// `lastAmount = min(newMax, current(now))`, so changing a limit never refills it.
+///
+/// Check order (ours; DOMAIN.md lists the errors, not their order): `no-init`,
+/// `unlimited-incorrect-params`, `exceeds-max-amount`, `exceeds-max-slope`,
+/// `increment-too-soon`.
+///
+/// ```swift
+/// var configurator = Configurator()
+/// configurator.addInit(key: "deposit", maxAmount: tokens("100000"), slope: tokens("1.157"))
+/// var limits = RateLimits()
+/// try configurator.setRateLimit(key: "deposit", maxAmount: tokens("100000"),
+///                               slope: tokens("1.157"), at: now, limits: &limits)
+/// ```
+public struct Configurator: Sendable, Equatable {
+    /// Minimum time between two increases of the same key (default 18 h).
+    public var hop: TimeSpan
+    /// Largest factor one increase may apply to a field (default 1.25, i.e. +25 %).
+    public var maxChange: Rate
+    /// Approved inits by key.
+    public private(set) var inits: [String: RateLimitInit]
+    /// When each key was last increased.
+    public private(set) var lastIncrease: [String: Timestamp] = [:]
+
+    /// A configurator with the public defaults: hop 18 h, maxChange 1.25.
+    ///
+    /// ```swift
+    /// Configurator().hop.description   // "18h"
+    /// ```
+    public init(hop: TimeSpan = TimeSpan(seconds: 18 * 3600), maxChange: Rate = Rate(wad: UInt256(1_250_000_000_000_000_000)),
+                inits: [String: RateLimitInit] = [:]) {
+        self.hop = hop
+        self.maxChange = maxChange
+        self.inits = inits
+    }
+
+    /// Approves an init for a key (governance; the 14-day timelock is the caller's concern).
+    ///
+    /// ```swift
+    /// configurator.addInit(key: "withdraw", maxAmount: .max, slope: .zero)   // unlimited allowed
+    /// ```
+    public mutating func addInit(key: String, maxAmount: UInt256, slope: UInt256) {
+        inits[key] = RateLimitInit(maxAmount: maxAmount, slope: slope)
+    }
+
+    /// Removes an init (instant, as removals are).
+    ///
+    /// ```swift
+    /// configurator.removeInit(key: "deposit")
+    /// ```
+    public mutating func removeInit(key: String) { inits[key] = nil }
+
+    /// Governance files new SORL parameters.
+    ///
+    /// ```swift
+    /// configurator.file(hop: TimeSpan(seconds: 86_400), maxChange: try Rate(parsing: "1.1"))
+    /// ```
+    public mutating func file(hop: TimeSpan? = nil, maxChange: Rate? = nil) {
+        if let hop { self.hop = hop }
+        if let maxChange { self.maxChange = maxChange }
+    }
+
+    /// Sets a rate limit through SORL. `maxAmount == UInt256.max` asks for unlimited: it
+    /// needs `slope == 0` and an unlimited init. Leaving an unlimited limit for a finite
+    /// one is a decrease (ours). Nothing changes when refused.
+    ///
+    /// ```swift
+    /// try configurator.setRateLimit(key: "deposit", maxAmount: tokens("125000"),
+    ///                               slope: tokens("1.446"), at: now.adding(seconds: 86_400),
+    ///                               limits: &limits)
+    /// ```
+    public mutating func setRateLimit(
+        key: String, maxAmount: UInt256, slope: UInt256, at now: Timestamp, limits: inout RateLimits
+    ) throws(HaloError) {
+        let increased = try check(key: key, maxAmount: maxAmount, slope: slope, at: now, limits: limits)
+        if maxAmount == .max {
+            limits.setUnlimited(key: key, at: now)
+        } else {
+            let available = Swift.min(maxAmount, limits.current(key: key, at: now))
+            try limits.set(key: key, maxAmount: maxAmount, slope: slope, lastAmount: available,
+                           lastUpdated: now, at: now)
+        }
+        if increased { lastIncrease[key] = now }
+    }
+
+    /// Validates a SORL change without applying it; returns whether it is an increase.
+    func check(
+        key: String, maxAmount: UInt256, slope: UInt256, at now: Timestamp, limits: RateLimits
+    ) throws(HaloError) -> Bool {
+        guard let initial = inits[key] else { throw .noInit(key: key) }
+        if maxAmount == .max, !slope.isZero || initial.maxAmount != .max {
+            throw .unlimitedIncorrectParams(key: key)
+        }
+        let current = limits.limit(key) ?? RateLimit(maxAmount: .zero, slope: .zero, lastAmount: .zero,
+                                                     lastUpdated: now)
+        if current.isUnlimited { return false }
+        guard maxAmount > current.maxAmount || slope > current.slope else { return false }
+        let allowedMax = Swift.max(scaledByMaxChange(current.maxAmount), initial.maxAmount)
+        guard maxAmount <= allowedMax else {
+            throw .exceedsMaxAmount(key: key, requested: maxAmount, allowed: allowedMax)
+        }
+        let allowedSlope = Swift.max(scaledByMaxChange(current.slope), initial.slope)
+        guard slope <= allowedSlope else {
+            throw .exceedsMaxSlope(key: key, requested: slope, allowed: allowedSlope)
+        }
+        if let last = lastIncrease[key] {
+            // Compare in milliseconds so a sub-second hop is still honoured exactly.
+            let allowedAtMilliseconds = last.seconds * 1000 + hop.milliseconds
+            if now.seconds * 1000 < allowedAtMilliseconds {
+                let allowedAt = Timestamp(seconds: (allowedAtMilliseconds + 999) / 1000)
+                throw .incrementTooSoon(key: key, allowedAt: allowedAt)
+            }
+        }
+        return true
+    }
+
+    /// `value * maxChange / WAD`, saturating (a huge limit times 1.25 is simply unbounded).
+    private func scaledByMaxChange(_ value: UInt256) -> UInt256 {
+        (try? UInt256.mulDiv(value, maxChange.wad, .wad)) ?? .max
+    }
+}
