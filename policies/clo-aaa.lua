@@ -65,6 +65,8 @@ local function choose_rate(ctx, report, cfg)
   return rate, capped and ("nav " .. tostring(report.nav) .. " capped at " .. tostring(rate)) or ("nav " .. tostring(report.nav))
 end
 
+---@param ctx halo.Ctx
+---@return halo.Decision
 function P.settle(ctx)
   local cfg = settings(ctx)
   local report = ctx.report
@@ -105,6 +107,8 @@ function P.settle(ctx)
   }
 end
 
+---@param ctx halo.Ctx
+---@return halo.Signal[]
 function P.signals(ctx)
   local cfg = settings(ctx)
   local raised = {}
@@ -149,6 +153,9 @@ function P.signals(ctx)
   return raised
 end
 
+---@param ctx halo.Ctx
+---@param raised halo.Signal[]
+---@return halo.Action[]
 function P.respond(ctx, raised)
   local out = {}
   for _, s in ipairs(raised) do
@@ -187,6 +194,9 @@ function P.respond(ctx, raised)
   return out
 end
 
+---@param ctx halo.Ctx
+---@param reason string
+---@return halo.Action[]
 function P.migrate(ctx, reason)
   return migration.plan(ctx, reason, {
     "CLO tranches trade by dealer auction: instruct the manager to sell no more than "

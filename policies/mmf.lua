@@ -41,6 +41,8 @@ local function below_par(report, cfg)
   return report.fund_nav < cfg.par
 end
 
+---@param ctx halo.Ctx
+---@return halo.Decision
 function P.settle(ctx)
   local cfg = settings(ctx)
   local report = ctx.report
@@ -78,6 +80,8 @@ function P.settle(ctx)
   }
 end
 
+---@param ctx halo.Ctx
+---@return halo.Signal[]
 function P.signals(ctx)
   local cfg = settings(ctx)
   local raised = {}
@@ -118,6 +122,9 @@ function P.signals(ctx)
   return raised
 end
 
+---@param ctx halo.Ctx
+---@param raised halo.Signal[]
+---@return halo.Action[]
 function P.respond(ctx, raised)
   local out = {}
   for _, s in ipairs(raised) do
@@ -147,6 +154,9 @@ function P.respond(ctx, raised)
   return out
 end
 
+---@param ctx halo.Ctx
+---@param reason string
+---@return halo.Action[]
 function P.migrate(ctx, reason)
   return migration.plan(ctx, reason, {
     "request full redemption from the fund; if it is still gated, file the redemption so "

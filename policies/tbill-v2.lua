@@ -12,6 +12,8 @@ local v1 = require "tbill"
 local P = {}
 for name, hook in pairs(v1) do P[name] = hook end
 
+---@param ctx halo.Ctx
+---@return halo.Decision
 function P.settle(ctx)
   local report = ctx.report
   local stale = halo.is_stale(ctx, ctx.params.stale_report_after or "36h")

@@ -63,6 +63,8 @@ local function decision(plan, rate, why)
 end
 
 -- At lock (13:00): how much of each queue converts at 16:00, and at what rate.
+---@param ctx halo.Ctx
+---@return halo.Decision
 function P.settle(ctx)
   local cfg = settings(ctx)
 
@@ -86,6 +88,8 @@ function P.settle(ctx)
 end
 
 -- After every report and every cycle: what is wrong right now.
+---@param ctx halo.Ctx
+---@return halo.Signal[]
 function P.signals(ctx)
   local cfg = settings(ctx)
   local raised = {}
@@ -118,6 +122,9 @@ end
 
 -- The response ladder, cheapest rung first. Each action is a proposal the runtime checks
 -- against the artifact's `responses` and the PAU's bounds.
+---@param ctx halo.Ctx
+---@param raised halo.Signal[]
+---@return halo.Action[]
 function P.respond(ctx, raised)
   local out = {}
   for _, s in ipairs(raised) do
@@ -145,6 +152,9 @@ function P.respond(ctx, raised)
 end
 
 -- The Halo's migration plan, plus what is particular to T-bills.
+---@param ctx halo.Ctx
+---@param reason string
+---@return halo.Action[]
 function P.migrate(ctx, reason)
   return migration.plan(ctx, reason, {
     "T-bills mature within weeks: instruct the manager to stop rolling maturities and "
