@@ -14,8 +14,8 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "Directories or fixture files (default: the current directory).")
     var paths: [String] = []
 
-    @Option(name: .long, help: "Only run fixtures whose name or path matches this regular expression.")
-    var run: String?
+    @Option(name: .customLong("run"), help: "Only run fixtures whose name or path matches this regular expression.")
+    var pattern: String?
 
     @Flag(name: .short, help: "Verbose: print every step of every fixture.")
     var verbose = false
@@ -25,9 +25,9 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         let filter: NSRegularExpression?
-        if let run {
-            do { filter = try NSRegularExpression(pattern: run) } catch {
-                Output.error("--run: '\(run)' is not a valid regular expression")
+        if let pattern {
+            do { filter = try NSRegularExpression(pattern: pattern) } catch {
+                Output.error("--run: '\(pattern)' is not a valid regular expression")
                 throw ExitCode(2)
             }
         } else {

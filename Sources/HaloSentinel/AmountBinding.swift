@@ -25,7 +25,8 @@ enum AmountBinding {
     /// The amount in a Lua userdata payload, if it is one.
     static func amount(fromPayload bytes: [UInt8]) -> Amount? {
         guard bytes.count == payloadSize else { return nil }
-        return Amount(units: UInt256(bytes: Array(bytes[0..<32])), decimals: bytes[32])
+        guard let units = UInt256(bytes: Array(bytes[0..<32])) else { return nil }
+        return Amount(units: units, decimals: bytes[32])
     }
 
     /// The amount a Lua value stands for where an operand is expected: amounts, whole-token

@@ -65,7 +65,7 @@ enum ContextBuilder {
         }
 
         var balances: [(String, LuaValue)] = []
-        for (account, assets) in unit.ledger.balances.sorted(by: { $0.key < $1.key }) {
+        for (account, assets) in unit.ledger.allBalances.sorted(by: { $0.key < $1.key }) {
             var entries: [(String, LuaValue)] = []
             for (asset, units) in assets.sorted(by: { $0.key < $1.key }) {
                 entries.append((asset, amount(units, UInt8(artifact.decimals(of: asset)))))
@@ -74,8 +74,8 @@ enum ContextBuilder {
         }
         ctx.set("ledger", record([("balances", record(balances))]))
         ctx.set("flags", record([
-            ("subscriptions_halted", .boolean(sentinel.flags.subscriptionsHalted)),
-            ("relayer_frozen", .boolean(unit.relayer == nil)),
+            ("subscriptions_halted", .boolean(unit.subscriptionsHalted)),
+            ("relayer_frozen", .boolean(unit.controller.isFrozen)),
             ("skip_next_cycle", .boolean(sentinel.flags.skipNextCycle)),
             ("migrating", .boolean(sentinel.flags.migrating)),
         ]))

@@ -48,12 +48,13 @@ extension SentinelService {
             var ok = true
             for name in service.unitNames {
                 guard let sentinel = service.sentinels[name] else { continue }
-                let problems = sentinel.unit.invariantViolations()
-                if problems.isEmpty {
-                    lines.append("unit \(name): ledger balanced, \(sentinel.unit.ledger.entryCount) entries, chain ok")
-                } else {
+                do {
+                    try sentinel.unit.verifyInvariants()
+                    try sentinel.unit.ledger.verifyChain()
+                    lines.append("unit \(name): ledger balanced, \(sentinel.unit.ledger.entries.count) entries, chain ok")
+                } catch {
                     ok = false
-                    lines.append("unit \(name): BROKEN: " + problems.joined(separator: "; "))
+                    lines.append("unit \(name): BROKEN: \(error.code): \(error.message)")
                 }
             }
             lines.append(ok ? "journal ok" : "journal BROKEN")

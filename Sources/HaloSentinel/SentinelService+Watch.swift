@@ -5,12 +5,15 @@ import HaloJournal
 
 /// Watches policy files by polling their content hash: robust on network filesystems, where
 /// change notifications are not delivered.
-struct PolicyWatcher {
+public struct PolicyWatcher {
     /// The last seen SHA-256 by file.
     var digests: [String: String] = [:]
 
+    /// A watcher that has seen nothing yet.
+    public init() {}
+
     /// Files whose content changed since the last call (the first call only records).
-    mutating func changed(_ files: [String]) -> [String] {
+    public mutating func changed(_ files: [String]) -> [String] {
         var result: [String] = []
         for file in files {
             let digest = FileDigest.sha256(ofFile: file) ?? "missing"

@@ -399,7 +399,7 @@ public final class SentinelService {
         do {
             let take = try journal.takeInbox(limit: 256) { item in
                 let event: FeedEvent
-                do {
+                do throws(ArtifactError) {
                     event = try FeedEvent.parse(item.payload, file: "inbox", line: Int(item.id), units: units)
                 } catch {
                     eventsRejected += 1

@@ -25,15 +25,15 @@ extension UnitSentinel {
         guard artifact.responses.contains(action) else {
             return refuse("action-not-allowed", "'\(action.rawValue)' is not among the Unit Artifact's responses")
         }
-        do {
+        do throws(HaloError) {
             switch action {
             case .haltSubscriptions:
-                flags.subscriptionsHalted = true
+                if !unit.subscriptionsHalted { try unit.haltSubscriptions(at: time) }
                 applied()
             case .resumeSubscriptions:
                 // Resuming increases exposure: not inside the processing window.
                 guard !inProcessingWindow else { return refuse("action-not-allowed", "resuming waits until after settlement") }
-                flags.subscriptionsHalted = false
+                if unit.subscriptionsHalted { try unit.resumeSubscriptions(at: time) }
                 applied()
             case .zeroRateLimit:
                 guard let key = proposed.key else { return refuse("bad-decision", "zero_rate_limit needs a key") }

@@ -181,7 +181,7 @@ extension UnitSentinel {
                           redeemTotal: Amount(units: unit.redeemQueue.totalUnderlying, decimals: UInt8(artifact.decimals(of: artifact.share))),
                           currentRate: unit.exchangeRate, lastSettlement: lastSettlement?.time,
                           maxRateIncreasePerDay: perDay, depositCurrent: current("deposit"), withdrawCurrent: current("withdraw"),
-                          relayerFrozen: unit.relayer == nil,
+                          relayerFrozen: unit.controller.isFrozen,
                           underlyingDecimals: artifact.decimals(of: artifact.underlying),
                           shareDecimals: artifact.decimals(of: artifact.share))
     }

@@ -54,7 +54,7 @@ extension UnitSentinel {
 
         var accounts: [(String, JSONValue)] = []
         var system: [(String, JSONValue)] = []
-        for (account, assets) in unit.ledger.balances.sorted(by: { $0.key < $1.key }) {
+        for (account, assets) in unit.ledger.allBalances.sorted(by: { $0.key < $1.key }) {
             var entries: [(String, JSONValue)] = []
             for (asset, units) in assets.sorted(by: { $0.key < $1.key }) where !units.isZero {
                 entries.append((asset, amount(units, UInt8(artifact.decimals(of: asset)))))
@@ -99,8 +99,8 @@ extension UnitSentinel {
             ("rate_limits", .object(limits)),
             ("unit_accounts", .object(system)),
             ("flags", .object([
-                ("subscriptions_halted", .bool(flags.subscriptionsHalted)),
-                ("relayer_frozen", .bool(unit.relayer == nil)),
+                ("subscriptions_halted", .bool(unit.subscriptionsHalted)),
+                ("relayer_frozen", .bool(unit.controller.isFrozen)),
                 ("skip_next_cycle", .bool(flags.skipNextCycle)),
                 ("migrating", .bool(flags.migrating)),
             ])),

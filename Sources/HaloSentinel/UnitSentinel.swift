@@ -56,8 +56,6 @@ struct ManagerReport {
 
 /// The flags a policy's responses set.
 public struct UnitFlags: Sendable, Equatable {
-    /// New subscriptions are refused.
-    public var subscriptionsHalted = false
     /// The next settlement converts nothing.
     public var skipNextCycle = false
     /// A migration was started.
@@ -92,27 +90,27 @@ public final class UnitSentinel {
     public var traceInputs = false
     var lastHookInputs: JSONValue?
     /// The Unit's exact state.
-    public private(set) var unit: HaloUnit
+    public internal(set) var unit: HaloUnit
     /// Simulated now.
-    public private(set) var now: Timestamp
+    public internal(set) var now: Timestamp
     /// Flags set by responses.
-    public private(set) var flags = UnitFlags()
+    public internal(set) var flags = UnitFlags()
     /// Every hook call.
-    public private(set) var decisions: [DecisionRecord] = []
+    public internal(set) var decisions: [DecisionRecord] = []
     /// Every signal raised.
-    public private(set) var signals: [RaisedSignal] = []
+    public internal(set) var signals: [RaisedSignal] = []
     /// Every action, applied or refused.
-    public private(set) var actions: [ActionRecord] = []
+    public internal(set) var actions: [ActionRecord] = []
     /// What the policy printed.
-    public private(set) var printed: [String] = []
+    public internal(set) var printed: [String] = []
     /// The policy's key/value store.
-    public private(set) var state = LuaTable()
+    public internal(set) var state = LuaTable()
     /// How many hooks failed.
-    public private(set) var policyFailures = 0
+    public internal(set) var policyFailures = 0
 
     var policy: PolicyHost?
     /// Why the policy could not be loaded, if it could not.
-    public private(set) var policyLoadFailure: PolicyFailure?
+    public internal(set) var policyLoadFailure: PolicyFailure?
     let stdlib: String?
     let migrationProcedure: String?
     var reports: [ManagerReport] = []
@@ -128,7 +126,7 @@ public final class UnitSentinel {
     var recordedTape: [HookOutcome] = []
     var replayTape: [HookOutcome] = []
     /// True when a replay met a hook call the journal did not record.
-    public private(set) var replayDiverged = false
+    public internal(set) var replayDiverged = false
 
     /// The policy file in use and its SHA-256 (nil when it failed to load).
     public var policyIdentity: (file: String, sha256: String?) {
@@ -148,18 +146,18 @@ public final class UnitSentinel {
         self.migrationProcedure = migrationProcedure
         self.dailyClock = dailyClock
         self.lastPolicyPath = artifact.policyFile
-        var unit = HaloUnit(name: artifact.name, underlying: artifact.underlying, share: artifact.share,
-                            relayer: Self.sentinelRelayer)
+        var unit = HaloUnit(underlying: artifact.underlying, share: artifact.share,
+                            decimals: UInt8(artifact.decimals(of: artifact.underlying)), relayer: Self.sentinelRelayer)
         do {
             if let exchangeRate { try unit.setExchangeRate(exchangeRate, at: start) }
             for (key, spec) in artifact.rateLimits {
                 switch spec {
-                case .unlimited: try unit.setRateLimitUnlimited(key: key, at: start)
+                case .unlimited: try unit.setUnlimitedRateLimit(key: key, at: start)
                 case .limited(let maxAmount, let slope):
                     try unit.setRateLimit(key: key, maxAmount: maxAmount.units, slope: slope.units, at: start)
                 }
             }
-            try unit.fileConfigurator(hop: artifact.configurator.hop.seconds, maxChange: artifact.configurator.maxChange, at: start)
+            try unit.fileConfigurator(hop: artifact.configurator.hop, maxChange: artifact.configurator.maxChange, at: start)
             for (key, initial) in artifact.configurator.inits.sorted(by: { $0.key < $1.key }) {
                 try unit.addInit(key: key, maxAmount: initial.maxAmount.units, slope: initial.slope.units, at: start)
             }
@@ -213,12 +211,9 @@ public final class UnitSentinel {
         advance(to: time)
         switch action {
         case .subscribe(let account, let amount):
-            guard !flags.subscriptionsHalted else {
-                throw StepFailure(code: "subscriptions-halted", message: "subscriptions are halted by the Sentinel's response")
-            }
-            try core { () throws(HaloError) in try unit.subscribe(account: account, amount: amount.units, at: time) }
+            try core { () throws(HaloError) in _ = try unit.subscribe(account: account, amount: amount.units, at: time) }
         case .redeem(let account, let amount):
-            try core { () throws(HaloError) in try unit.redeem(account: account, amount: amount.units, at: time) }
+            try core { () throws(HaloError) in _ = try unit.redeem(account: account, amount: amount.units, at: time) }
         case .claim(let account, let queue):
             try core { () throws(HaloError) in _ = try unit.claim(account: account, queue: queue, at: time) }
         case .exit(let account, let queue):
@@ -296,12 +291,14 @@ public final class UnitSentinel {
                 if let lastAmount, let lastUpdated {
                     try unit.setRateLimit(key: key, maxAmount: maxAmount.units, slope: slope.units,
                                           lastAmount: lastAmount.units, lastUpdated: lastUpdated, at: time)
-                } else if lastAmount != nil || lastUpdated != nil {
-                    throw HaloError.invalidInput("rate_limit set takes both last_amount and last_updated, or neither")
+                } else if let lastAmount {
+                    // The 4-field form with only last_amount: last_updated is now.
+                    try unit.setRateLimit(key: key, maxAmount: maxAmount.units, slope: slope.units,
+                                          lastAmount: lastAmount.units, lastUpdated: time, at: time)
                 } else {
                     try unit.setRateLimit(key: key, maxAmount: maxAmount.units, slope: slope.units, at: time)
                 }
-            case .setUnlimited(let key): try unit.setRateLimitUnlimited(key: key, at: time)
+            case .setUnlimited(let key): try unit.setUnlimitedRateLimit(key: key, at: time)
             case .consume(let key, let amount): _ = try unit.consumeRateLimit(key: key, amount: amount.units, at: time)
             case .replenish(let key, let amount): _ = try unit.replenishRateLimit(key: key, amount: amount.units, at: time)
             }
@@ -314,7 +311,7 @@ public final class UnitSentinel {
             case .addInit(let key, let maxAmount, let slope):
                 try unit.addInit(key: key, maxAmount: maxAmount.units, slope: slope.units, at: time)
             case .file(let hop, let maxChange):
-                try unit.fileConfigurator(hop: hop?.seconds, maxChange: maxChange, at: time)
+                try unit.fileConfigurator(hop: hop, maxChange: maxChange, at: time)
             case .setRateLimit(let key, let maxAmount, let slope):
                 try unit.configureRateLimit(key: key, maxAmount: maxAmount.units, slope: slope.units, at: time)
             }
