@@ -98,7 +98,7 @@ enum ContextBuilder {
             ("generation", .integer(Int64(queue.generation))),
             ("total_shares", amount(queue.totalShares, shareDecimals)),
             ("total_underlying", amount(queue.totalUnderlying, decimals)),
-            ("reward_per_token", amount(queue.rewardPerToken, 18)),
+            ("reward_per_token", amount(queue.reportedRewardPerToken, 18)),
         ])
     }
 

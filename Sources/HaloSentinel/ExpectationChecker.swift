@@ -25,7 +25,7 @@ enum ExpectationChecker {
             compare("\(label).generation", Int(queue.generation), expected.generation)
             compare("\(label).total_shares", Amount(units: queue.totalShares, decimals: decimals), expected.totalShares)
             compare("\(label).total_underlying", Amount(units: queue.totalUnderlying, decimals: decimals), expected.totalUnderlying)
-            compare("\(label).reward_per_token", Rate(wad: queue.rewardPerToken), expected.rewardPerToken)
+            compare("\(label).reward_per_token", Rate(wad: queue.reportedRewardPerToken), expected.rewardPerToken)
         }
         let decimals = UInt8(artifact.decimals(of: artifact.underlying))
         for (key, expected) in expectation.rateLimits {

@@ -69,7 +69,7 @@ extension UnitSentinel {
                 ("generation", .int(Int64(queue.generation))),
                 ("total_shares", amount(queue.totalShares, decimals)),
                 ("total_underlying", amount(queue.totalUnderlying, decimals)),
-                ("reward_per_token", .string(Rate(wad: queue.rewardPerToken).description)),
+                ("reward_per_token", .string(Rate(wad: queue.reportedRewardPerToken).description)),
             ])
         }
         var limits: [(String, JSONValue)] = []

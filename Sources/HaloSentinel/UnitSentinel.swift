@@ -346,5 +346,6 @@ public final class UnitSentinel {
     /// Names of distinct signal codes raised so far.
     public var raisedCodes: Set<String> { Set(signals.map(\.code)) }
     /// Names of distinct actions applied so far.
-    public var appliedActions: Set<String> { Set(actions.filter(\.applied).map(\.action)) }
+    /// (A migration plan's `note` steps are recorded but are not actions.)
+    public var appliedActions: Set<String> { Set(actions.filter { $0.applied && $0.action != "note" }.map(\.action)) }
 }
