@@ -23,7 +23,7 @@
 /// try unit.claim(account: "alice", queue: .subscribe, at: t)
 /// unit.ledger.balance(of: "alice", asset: "TBILL-A")   // 980 tokens
 /// ```
-public struct HaloUnit: Sendable, Equatable {
+public struct HaloUnit: Sendable, Equatable, Codable {
     /// The subscribe queue's account (holds subscribed USDS and minted shares).
     public static let subscribeQueueAccount = "unit:subscribe-queue"
     /// The redeem queue's account (holds redeemed shares and USDS proceeds).
@@ -578,7 +578,7 @@ public struct HaloUnit: Sendable, Equatable {
 /// SettleOrder(capacity: tokens("1000"), minted: tokens("980"))
 /// SettleOrder(capacity: tokens("1000"))   // minted from the exchange rate
 /// ```
-public struct SettleOrder: Sendable, Hashable {
+public struct SettleOrder: Sendable, Hashable, Codable {
     /// The most the queue may convert, in its deposit asset.
     public var capacity: UInt256
     /// The reward minted for the conversion; nil = computed from the exchange rate.
@@ -601,7 +601,7 @@ public struct SettleOrder: Sendable, Hashable {
 /// let report = try unit.settle(subscribe: SettleOrder(capacity: tokens("1000")), redeem: nil, at: now)
 /// report.toAssetManager
 /// ```
-public struct SettlementReport: Sendable, Hashable {
+public struct SettlementReport: Sendable, Hashable, Codable {
     /// The subscribe queue's outcome (nil when not ordered).
     public var subscribe: LCTSQueue.SettleOutcome?
     /// The redeem queue's outcome (nil when not ordered).
