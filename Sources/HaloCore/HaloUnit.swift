@@ -337,6 +337,28 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         return report
     }
 
+    /// Orders for a net-flow-only settlement (DOMAIN.md §4 fallback; also the only
+    /// settlement possible while frozen): the redeem side converts as many shares as the
+    /// subscribed USDS can pay at the current rate, and the subscribe side converts exactly
+    /// those proceeds, so nothing flows to or from the asset manager. Uses the rate for
+    /// both `minted` values. Queues that are not locked get zero capacity.
+    ///
+    /// ```swift
+    /// let orders = try unit.netOnlyOrders()
+    /// try unit.settle(subscribe: orders.subscribe, redeem: orders.redeem, at: now)
+    /// ```
+    public func netOnlyOrders() throws(HaloError) -> (subscribe: SettleOrder, redeem: SettleOrder) {
+        let rate = exchangeRate
+        let subscribed = subscribeQueue.status == .locked ? subscribeQueue.totalUnderlying : .zero
+        let redeemable = redeemQueue.status == .locked ? redeemQueue.totalUnderlying : .zero
+        return try checked { () throws(AmountError) in
+            let value = try UInt256.mulDiv(redeemable, rate.wad, .wad)
+            let shares = value <= subscribed ? redeemable : try UInt256.mulDiv(subscribed, .wad, rate.wad)
+            let proceeds = try UInt256.mulDiv(shares, rate.wad, .wad)
+            return (SettleOrder(capacity: proceeds), SettleOrder(capacity: shares))
+        }
+    }
+
     // MARK: Exchange rate, halts, controller
 
     /// Sets the exchange rate (the USDS value of one share). Zero is refused
