@@ -285,6 +285,12 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
               local co = coroutine.create(function() local ok, v = pcall(coroutine.yield, 5) return v end)
               local _, first = coroutine.resume(co)
               local _, second = coroutine.resume(co, 6)
+              local closed = false
+              pcall(coroutine.wrap(function()
+                local c <close> = setmetatable({}, {__close = function() closed = true end})
+                error("fails")
+              end))
+              assert(closed, "__close of a failed wrapped coroutine did not run")
               local f = load("return 1 + ...")
               local env = { x = 3 }
               local g = load("return x", "g", "t", env)
