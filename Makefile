@@ -16,10 +16,20 @@ setup:
 build: setup
 	$(SWIFT) build
 
-# The main job on the shipped example.
+EXAMPLE = examples/passthrough-alpha
+STATE = .halo-state/example
+
+# The main job on the shipped example: check the Halo, run its fixtures, then run the
+# Sentinel over three weeks of events and show what it decided.
 run: build
-	$(HALO) check examples/passthrough-alpha/halo.yaml
+	$(HALO) check $(EXAMPLE)/halo.yaml
 	$(HALO) test examples/
+	rm -rf $(STATE) && mkdir -p $(STATE)
+	$(HALO) run $(EXAMPLE)/halo.yaml --state $(STATE) --feed $(EXAMPLE)/feeds/three-weeks.jsonl > $(STATE)/decisions.jsonl
+	@echo "decision log: $$(wc -l < $(STATE)/decisions.jsonl) lines in $(STATE)/decisions.jsonl; the last three:"
+	@tail -n 3 $(STATE)/decisions.jsonl
+	$(HALO) state --state $(STATE)
+	$(HALO) journal verify --state $(STATE)
 
 test: setup
 	$(SWIFT) test

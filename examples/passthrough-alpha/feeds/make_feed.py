@@ -73,8 +73,8 @@ for day in range(21):
                     amount //= 4
                 emit(unit, at(day, 10, 10 * i), "subscribe", {"account": prime, "amount": str(amount)},
                      f"subscribe-{unit}-{prime}-{day}")
-        # Claims the morning after a settlement.
-        if day > 0:
+        # Claims the morning after a settlement of the day before (subscriptions end on day 11).
+        if 0 < day <= 14:
             for i, prime in enumerate(PRIMES):
                 emit(unit, at(day, 11, i), "claim", {"account": prime, "queue": "subscribe"},
                      f"claim-{unit}-{prime}-{day}")
@@ -84,9 +84,9 @@ for day in range(21):
         if day == 16:
             emit(unit, at(day, 11, 30), "claim", {"account": "grove", "queue": "redeem"}, f"claim-redeem-{unit}-grove-{day}")
 
-# The last settlement of week 3 fires before this tick.
+# Friday of week 3, after the last settlement: the run ends with a last look at each Unit.
 for unit in UNITS:
-    emit(unit, at(20, 18), "tick", {}, f"tick-{unit}-end")
+    emit(unit, at(18, 18), "tick", {}, f"tick-{unit}-end")
 
 events.sort(key=lambda e: (e["at"], e["id"]))
 for event in events:
