@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["HaloCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "HaloArtifactsTests", dependencies: ["HaloArtifacts"]),
-        .testTarget(name: "HaloSentinelTests", dependencies: ["HaloSentinel"]),
+        .testTarget(name: "HaloSentinelTests", dependencies: ["HaloSentinel", "LuaSandbox"]),
         .testTarget(name: "HaloCLITests", dependencies: ["HaloCLI", "HaloSentinel"]),
     ],
     swiftLanguageModes: [.v6]

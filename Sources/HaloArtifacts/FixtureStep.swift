@@ -28,6 +28,12 @@ public struct ReportField: Sendable, Equatable {
     public var name: String
     /// Its value.
     public var value: ReportValue
+
+    /// Creates a field.
+    public init(name: String, value: ReportValue) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// A governance/controller-level rate-limit operation.

@@ -30,6 +30,12 @@ enum Output {
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 
+    /// Writes one line to standard output at once (no stdio buffering), so a pipe reading
+    /// the decision log sees each line as soon as its batch is journaled.
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// Pads `text` to `width` columns.
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)

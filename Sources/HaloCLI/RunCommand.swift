@@ -123,7 +123,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(error.invalidInput ? 2 : 3)
         }
         defer { service.close() }
-        service.onDecision = { print($0.serialized()) }
+        service.onDecision = { Output.line($0.serialized()) }
         service.onLog = { Output.error("halo: " + $0) }
         if service.recovered > 0 { Output.error("halo: recovered \(service.recovered) journal records for \(service.unitNames.joined(separator: ", "))") }
 

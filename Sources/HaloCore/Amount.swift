@@ -8,7 +8,7 @@
 /// let b = try a.adding(try Amount(parsing: "0.0000000000000064"))
 /// print(b)   // "1000000"
 /// ```
-public struct Amount: Sendable, Hashable, CustomStringConvertible {
+public struct Amount: Sendable, Hashable, CustomStringConvertible, Codable {
     /// The value in base units (10^-decimals of a token).
     public var units: UInt256
     /// How many base-unit digits make one token (18 unless the asset says otherwise).

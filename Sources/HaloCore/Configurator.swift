@@ -3,7 +3,7 @@
 /// ```swift
 /// RateLimitInit(maxAmount: tokens("10000000"), slope: tokens("115.74"))
 /// ```
-public struct RateLimitInit: Sendable, Hashable {
+public struct RateLimitInit: Sendable, Hashable, Codable {
     /// The init's max amount (`UInt256.max` approves unlimited).
     public var maxAmount: UInt256
     /// The init's slope per second.
@@ -38,7 +38,7 @@ public struct RateLimitInit: Sendable, Hashable {
 /// try configurator.setRateLimit(key: "deposit", maxAmount: tokens("100000"),
 ///                               slope: tokens("1.157"), at: now, limits: &limits)
 /// ```
-public struct Configurator: Sendable, Equatable {
+public struct Configurator: Sendable, Equatable, Codable {
     /// Minimum time between two increases of the same key (default 18 h).
     public var hop: TimeSpan
     /// Largest factor one increase may apply to a field (default 1.25, i.e. +25 %).

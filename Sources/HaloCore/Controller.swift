@@ -7,7 +7,7 @@
 /// controller.freeze()
 /// try controller.requireRelayer()   // throws .relayerFrozen
 /// ```
-public struct Controller: Sendable, Equatable {
+public struct Controller: Sendable, Equatable, Codable {
     /// Who may trigger flows; nil while frozen.
     public private(set) var relayer: String?
 

@@ -12,7 +12,7 @@
 /// let friday = try Timestamp(iso8601: "2026-03-06T17:00:00Z")
 /// schedule.nextLock(after: friday).iso8601   // "2026-03-09T13:00:00Z" (Monday)
 /// ```
-public struct DailySchedule: Sendable, Equatable {
+public struct DailySchedule: Sendable, Equatable, Codable {
     /// When the queues lock (13:00 in the reference cycle).
     public var lock: TimeOfDay
     /// The moment of settlement (16:00 in the reference cycle).
@@ -101,9 +101,9 @@ public struct DailySchedule: Sendable, Equatable {
 /// ```swift
 /// CycleEvent(kind: .lock, time: Timestamp(seconds: 46_800))
 /// ```
-public struct CycleEvent: Sendable, Hashable {
+public struct CycleEvent: Sendable, Hashable, Codable {
     /// Lock or settle.
-    public enum Kind: String, Sendable, Hashable { case lock, settle }
+    public enum Kind: String, Sendable, Hashable, Codable { case lock, settle }
     /// What happens.
     public var kind: Kind
     /// When.

@@ -23,7 +23,7 @@ public protocol HaloClock: Sendable {
 /// clock.advance(by: try TimeSpan(parsing: "13h"))
 /// clock.now.iso8601   // "2026-03-02T13:00:00Z"
 /// ```
-public struct ManualClock: HaloClock, Equatable {
+public struct ManualClock: HaloClock, Equatable, Codable {
     /// The current simulated time.
     public var now: Timestamp
 

@@ -81,11 +81,16 @@ public enum HaloError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A one-line explanation for humans, with the amounts involved (base units).
+    /// A one-line explanation for humans, with the amounts involved in tokens (18 decimals,
+    /// the Units' default; the exact base units are in the error's associated values).
     ///
     /// ```swift
     /// HaloError.queueLocked.message   // "the queue is locked until settlement"
     /// ```
+    static func tokens(_ units: UInt256) -> String {
+        units == .max ? "unlimited" : Amount(units: units).description
+    }
+
     public var message: String {
         switch self {
         case .zeroAmount: "amount must be greater than zero (and mint at least one share)"
@@ -93,19 +98,19 @@ public enum HaloError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notLocked: "settle needs a locked queue; lock it first"
         case .noPosition(let account): "\(account) has no position in this queue"
         case let .insufficientBalance(account, asset, balance, required):
-            "\(account) holds \(balance) base units of \(asset), needs \(required)"
+            "\(account) holds \(Self.tokens(balance)) \(asset), needs \(Self.tokens(required))"
         case .rateLimitNotSet(let key): "rate limit \(key) is not set"
         case let .rateLimitExceeded(key, requested, available):
-            "rate limit \(key) allows \(available) base units now, \(requested) requested"
+            "rate limit \(key) allows \(Self.tokens(available)) now, \(Self.tokens(requested)) requested"
         case .invalidLastAmount(let key): "rate limit \(key): lastAmount exceeds maxAmount"
         case .invalidLastUpdated(let key): "rate limit \(key): lastUpdated is in the future"
         case .noInit(let key): "no approved init for rate limit \(key)"
         case let .incrementTooSoon(key, allowedAt):
             "rate limit \(key) may increase again at \(allowedAt.iso8601) (hop)"
         case let .exceedsMaxAmount(key, requested, allowed):
-            "rate limit \(key): maxAmount \(requested) exceeds the allowed \(allowed)"
+            "rate limit \(key): max \(Self.tokens(requested)) exceeds the allowed \(Self.tokens(allowed))"
         case let .exceedsMaxSlope(key, requested, allowed):
-            "rate limit \(key): slope \(requested) exceeds the allowed \(allowed)"
+            "rate limit \(key): slope \(Self.tokens(requested)) exceeds the allowed \(Self.tokens(allowed))"
         case .unlimitedIncorrectParams(let key):
             "rate limit \(key): unlimited needs slope 0 and an unlimited init"
         case .notAuthorized(let what): "not authorized: \(what)"

@@ -23,7 +23,7 @@
 /// try unit.claim(account: "alice", queue: .subscribe, at: t)
 /// unit.ledger.balance(of: "alice", asset: "TBILL-A")   // 980 tokens
 /// ```
-public struct HaloUnit: Sendable, Equatable {
+public struct HaloUnit: Sendable, Equatable, Codable {
     /// The subscribe queue's account (holds subscribed USDS and minted shares).
     public static let subscribeQueueAccount = "unit:subscribe-queue"
     /// The redeem queue's account (holds redeemed shares and USDS proceeds).
@@ -337,6 +337,28 @@ public struct HaloUnit: Sendable, Equatable {
         return report
     }
 
+    /// Orders for a net-flow-only settlement (DOMAIN.md §4 fallback; also the only
+    /// settlement possible while frozen): the redeem side converts as many shares as the
+    /// subscribed USDS can pay at the current rate, and the subscribe side converts exactly
+    /// those proceeds, so nothing flows to or from the asset manager. Uses the rate for
+    /// both `minted` values. Queues that are not locked get zero capacity.
+    ///
+    /// ```swift
+    /// let orders = try unit.netOnlyOrders()
+    /// try unit.settle(subscribe: orders.subscribe, redeem: orders.redeem, at: now)
+    /// ```
+    public func netOnlyOrders() throws(HaloError) -> (subscribe: SettleOrder, redeem: SettleOrder) {
+        let rate = exchangeRate
+        let subscribed = subscribeQueue.status == .locked ? subscribeQueue.totalUnderlying : .zero
+        let redeemable = redeemQueue.status == .locked ? redeemQueue.totalUnderlying : .zero
+        return try checked { () throws(AmountError) in
+            let value = try UInt256.mulDiv(redeemable, rate.wad, .wad)
+            let shares = value <= subscribed ? redeemable : try UInt256.mulDiv(subscribed, .wad, rate.wad)
+            let proceeds = try UInt256.mulDiv(shares, rate.wad, .wad)
+            return (SettleOrder(capacity: proceeds), SettleOrder(capacity: shares))
+        }
+    }
+
     // MARK: Exchange rate, halts, controller
 
     /// Sets the exchange rate (the USDS value of one share). Zero is refused
@@ -578,7 +600,7 @@ public struct HaloUnit: Sendable, Equatable {
 /// SettleOrder(capacity: tokens("1000"), minted: tokens("980"))
 /// SettleOrder(capacity: tokens("1000"))   // minted from the exchange rate
 /// ```
-public struct SettleOrder: Sendable, Hashable {
+public struct SettleOrder: Sendable, Hashable, Codable {
     /// The most the queue may convert, in its deposit asset.
     public var capacity: UInt256
     /// The reward minted for the conversion; nil = computed from the exchange rate.
@@ -601,7 +623,7 @@ public struct SettleOrder: Sendable, Hashable {
 /// let report = try unit.settle(subscribe: SettleOrder(capacity: tokens("1000")), redeem: nil, at: now)
 /// report.toAssetManager
 /// ```
-public struct SettlementReport: Sendable, Hashable {
+public struct SettlementReport: Sendable, Hashable, Codable {
     /// The subscribe queue's outcome (nil when not ordered).
     public var subscribe: LCTSQueue.SettleOutcome?
     /// The redeem queue's outcome (nil when not ordered).

@@ -14,9 +14,9 @@
 /// _ = try queue.settle(capacity: UInt256(1000)) { converted in UInt256(980) }
 /// try queue.claim(account: "alice")   // 980; the queue is dormant again
 /// ```
-public struct LCTSQueue: Sendable, Equatable {
+public struct LCTSQueue: Sendable, Equatable, Codable {
     /// An account's stake in one generation. Positions are not transferable.
-    public struct Position: Sendable, Hashable {
+    public struct Position: Sendable, Hashable, Codable {
         /// The generation the shares belong to.
         public var generation: UInt64
         /// Shares of that generation's underlying.
@@ -37,7 +37,7 @@ public struct LCTSQueue: Sendable, Equatable {
     }
 
     /// The current (active or locked) generation; a queue has at most one.
-    public struct Generation: Sendable, Hashable {
+    public struct Generation: Sendable, Hashable, Codable {
         /// Its id (1, 2, ...).
         public var id: UInt64
         /// `.active` or `.locked`, never `.dormant`.
@@ -51,7 +51,7 @@ public struct LCTSQueue: Sendable, Equatable {
     }
 
     /// Everything but the maps, so a planned operation can be applied by replacing it.
-    struct Header: Sendable, Hashable {
+    struct Header: Sendable, Hashable, Codable {
         var current: Generation?
         var lastGenerationID: UInt64 = 0
         var rewardMinted: UInt256 = .zero
@@ -180,7 +180,7 @@ public struct LCTSQueue: Sendable, Equatable {
     // MARK: Operations
 
     /// What a deposit did.
-    public struct DepositOutcome: Sendable, Hashable {
+    public struct DepositOutcome: Sendable, Hashable, Codable {
         /// The generation the deposit joined.
         public var generation: UInt64
         /// Whether the deposit opened that generation (the queue was dormant).
@@ -226,7 +226,7 @@ public struct LCTSQueue: Sendable, Equatable {
     }
 
     /// What a settlement did.
-    public struct SettleOutcome: Sendable, Hashable {
+    public struct SettleOutcome: Sendable, Hashable, Codable {
         /// Underlying converted: `min(capacity, totalUnderlying)`.
         public var converted: UInt256
         /// Reward asset the converter returned for it.

@@ -12,7 +12,7 @@
 /// ledger.balance(of: "bob", asset: "USDS")   // 400 tokens
 /// try Ledger.replay(ledger.entries) == ledger   // true
 /// ```
-public struct Ledger: Sendable, Equatable {
+public struct Ledger: Sendable, Equatable, Codable {
     /// Every entry, in order; never rewritten.
     public private(set) var entries: [LedgerEntry] = []
     /// asset -> account -> balance; zero balances are removed so equal books compare equal.

@@ -11,7 +11,7 @@ import Crypto
 /// let entry = ledger.entries.last!
 /// entry.hash == entry.computedHash()   // true
 /// ```
-public struct LedgerEntry: Sendable, Hashable {
+public struct LedgerEntry: Sendable, Hashable, Codable {
     /// 1, 2, ... in order of recording.
     public var sequence: UInt64
     /// When the operation happened (the simulated or real clock).

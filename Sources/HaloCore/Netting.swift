@@ -8,7 +8,7 @@
 /// n.subscribeRemainder   // 200: to the asset manager through the `deposit` rate limit
 /// n.redeemRemainder      // 0:   nothing needed from the manager
 /// ```
-public struct Netting: Sendable, Hashable {
+public struct Netting: Sendable, Hashable, Codable {
     /// USDS the subscribe side converts this settlement.
     public var subscribeConverted: UInt256
     /// USDS the redeem side owes for the shares it converts.

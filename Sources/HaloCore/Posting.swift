@@ -5,9 +5,9 @@
 /// Posting.transfer(asset: "USDS", from: "alice", to: "unit:subscribe-queue", amount: tokens("1000"))
 /// Posting.issue(asset: "TBILL-A", to: "unit:subscribe-queue", amount: tokens("980"), source: "unit")
 /// ```
-public struct Posting: Sendable, Hashable, CustomStringConvertible {
+public struct Posting: Sendable, Hashable, CustomStringConvertible, Codable {
     /// Either end of a posting.
-    public enum Side: Sendable, Hashable, CustomStringConvertible {
+    public enum Side: Sendable, Hashable, CustomStringConvertible, Codable {
         /// A ledger account (balances are kept, never negative).
         case account(String)
         /// Outside the book: the source of an issue or the sink of a burn.

@@ -8,7 +8,7 @@
 ///                       lastUpdated: Timestamp(seconds: 0))
 /// limit.current(at: Timestamp(seconds: 1))   // 11
 /// ```
-public struct RateLimit: Sendable, Hashable {
+public struct RateLimit: Sendable, Hashable, Codable {
     /// The cap; `UInt256.max` = unlimited.
     public var maxAmount: UInt256
     /// Refill per second, base units.

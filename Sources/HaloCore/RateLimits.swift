@@ -8,7 +8,7 @@
 /// try limits.consume(key: "deposit", amount: UInt256(40), at: t0)   // 60 left
 /// limits.current(key: "deposit", at: Timestamp(seconds: 2))          // 80
 /// ```
-public struct RateLimits: Sendable, Equatable {
+public struct RateLimits: Sendable, Equatable, Codable {
     /// Every limit set so far, by key.
     public private(set) var limits: [String: RateLimit] = [:]
 

@@ -12,6 +12,8 @@ final class PolicyHost {
     let file: String
     /// SHA-256 of the source that was loaded.
     let sha256: String
+    /// The chunk name errors are reported under.
+    let chunk: String
     /// Hooks the policy defines.
     let hooks: Set<String>
     private let sandbox: LuaSandbox
@@ -32,6 +34,7 @@ final class PolicyHost {
         guard let source = String(data: data, encoding: .utf8) else {
             throw PolicyFailure(code: "policy-error", message: "policy '\(file)' is not UTF-8 text")
         }
+        let chunk = Self.chunkName(file)
         var configuration = SandboxConfiguration()
         configuration.limits = SandboxLimits(instructions: limits.instructions, memoryBytes: limits.memoryBytes,
                                              wallTimeMilliseconds: limits.wallTimeMilliseconds)
@@ -45,7 +48,7 @@ final class PolicyHost {
             try sandbox.registerUserdataType(name: AmountBinding.typeName, payloadSize: AmountBinding.payloadSize,
                                              metamethods: AmountBinding.metamethods, methods: AmountBinding.methods)
             try sandbox.registerModule(name: "halo.host", functions: AmountBinding.moduleFunctions)
-            let table = try sandbox.load(source: source, chunkName: Self.chunkName(file))
+            let table = try sandbox.load(source: source, chunkName: chunk)
             guard case .table = sandbox.value(of: table) else {
                 throw PolicyFailure(code: "bad-decision",
                                     message: "policy '\(file)' must return a table of hooks (settle, signals, respond, migrate)")
@@ -54,12 +57,13 @@ final class PolicyHost {
             self.table = table
             self.hooks = Set(Self.knownHooks.filter { sandbox.hasFunction(table, named: $0) })
         } catch let error as SandboxError {
-            throw PolicyFailure(sandbox: error)
+            throw PolicyFailure(sandbox: error, policy: chunk)
         } catch let error as PolicyFailure {
             throw error
         } catch {
             throw PolicyFailure(code: "policy-error", message: "\(error)")
         }
+        self.chunk = chunk
         self.file = file
         self.sha256 = digest
         guard hooks.contains("settle") || !requireSettle else {
@@ -84,7 +88,7 @@ final class PolicyHost {
             }
             return (results, try StateStore.sanitize(newState))
         } catch let error as SandboxError {
-            throw PolicyFailure(sandbox: error)
+            throw PolicyFailure(sandbox: error, policy: chunk)
         } catch let error as PolicyFailure {
             throw error
         } catch {
@@ -118,9 +122,14 @@ final class PolicyHost {
 }
 
 extension PolicyFailure {
-    init(sandbox error: SandboxError) {
+    /// `policy` is the chunk name the policy was loaded under: Lua cuts long chunk names to
+    /// 60 bytes in its locations, so a cut-off prefix of it is put back whole.
+    init(sandbox error: SandboxError, policy: String? = nil) {
         var location: String?
-        if let chunk = error.chunk { location = error.line.map { "\(chunk):\($0)" } ?? chunk }
+        if var chunk = error.chunk {
+            if let policy, chunk.count >= 40, policy.hasPrefix(chunk) { chunk = policy }
+            location = error.line.map { "\(chunk):\($0)" } ?? chunk
+        }
         self.init(code: error.code.rawValue, message: error.message, location: location)
     }
 }

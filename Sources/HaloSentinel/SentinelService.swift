@@ -184,6 +184,8 @@ public final class SentinelService {
     }
 
     func replay(_ record: JournalRecord, payload: JSONValue) throws {
+        // An event refused before it reached a Unit (malformed, unknown unit) changed nothing.
+        if record.kind == .rejected, payload["unit"] == nil || payload["unit"] == .null { return }
         guard case .string(let unitName)? = payload["unit"], let sentinel = sentinels[unitName] else {
             throw ServiceError(code: "journal-corrupt", message: "record \(record.seq) names no known unit", invalidInput: false)
         }
@@ -239,7 +241,9 @@ public final class SentinelService {
                 case .success(let event):
                     if apply(event) { applied += 1 }
                 case .failure(let error):
-                    reject(id: id, unit: nil, time: now, code: error.code.rawValue, message: error.description, eventText: nil)
+                    let field = error.field.map { "\($0): " } ?? ""
+                    reject(id: id, unit: nil, time: now, code: error.code.rawValue,
+                           message: "\(error.code.rawValue): \(field)\(error.message)", eventText: nil)
                 }
             }
             try flush()

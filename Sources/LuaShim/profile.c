@@ -592,6 +592,15 @@ static int co_wrapped(lua_State *L) {
   lua_State *co = lua_tothread(L, lua_upvalueindex(1));
   int r = resume_thread(L, co, lua_gettop(L));
   if (r < 0) {
+    int status = lua_status(co);
+    if (status != LUA_OK && status != LUA_YIELD) {  /* it died: run its pending __close */
+      status = lua_resetthread(co);
+      halo_check_kill(L, status);
+      if (status != LUA_OK && lua_gettop(co) > 0) {  /* a __close error replaces the error */
+        lua_pop(L, 1);
+        lua_xmove(co, L, 1);
+      }
+    }
     if (lua_type(L, -1) == LUA_TSTRING) {
       luaL_where(L, 1);
       lua_insert(L, -2);

@@ -85,8 +85,10 @@ final class PipeCollector: @unchecked Sendable {
         send(#"{"unit":"tbill-a","at":"2026-03-03T16:30:00Z","tick":{}}"#)
         #expect(stdout.wait(for: "\"hook\":\"reload\""), "\(stdout.text)")
 
-        try input.fileHandleForWriting.close()
+        // SIGTERM stops the Sentinel cleanly after the current event.
+        process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(stderr.text)")
+        #expect(stderr.text.contains("stopped"))
     }
 }

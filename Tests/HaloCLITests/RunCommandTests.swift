@@ -29,35 +29,72 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)")
     }
 
+    /// A long feed: 40 Primes subscribing into two Units every business day for five weeks,
+    /// claiming the next morning, with the managers' daily reports (about 4,200 events).
+    static func longFeed() throws -> URL {
+        var lines: [String] = []
+        let primes = (0..<40).map { "prime\($0)" }
+        func at(_ day: Int, _ hour: Int, _ minute: Int) -> String {
+            let seconds = 1_772_409_600 + day * 86_400 + hour * 3600 + minute * 60  // from 2026-03-02T00:00:00Z
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            return ISO8601DateFormatter().string(from: date)
+        }
+        for unit in ["tbill-a", "mmf-a"] {
+            for prime in primes {
+                lines.append(#"{"id":"fund-\#(unit)-\#(prime)","unit":"\#(unit)","at":"\#(at(0, 7, 0))","fund":{"account":"\#(prime)","asset":"USDS","amount":"10000000"}}"#)
+            }
+        }
+        for day in 0..<35 where day % 7 < 5 {
+            for unit in ["tbill-a", "mmf-a"] {
+                let nav = "1.000\(String(format: "%02d", day))"
+                let extra = unit == "tbill-a" ? #""price":"\#(nav)""# : #""fund_nav":"1","gated":false"#
+                lines.append(#"{"id":"report-\#(unit)-\#(day)","unit":"\#(unit)","at":"\#(at(day, 9, 0))","report":{"nav":"\#(nav)","holdings":"1000000","capacity":"9000000","liquidity":"9000000",\#(extra)}}"#)
+                for (index, prime) in primes.enumerated() {
+                    lines.append(#"{"id":"sub-\#(unit)-\#(prime)-\#(day)","unit":"\#(unit)","at":"\#(at(day, 10, index))","subscribe":{"account":"\#(prime)","amount":"100000"}}"#)
+                    if day > 0 {
+                        lines.append(#"{"id":"claim-\#(unit)-\#(prime)-\#(day)","unit":"\#(unit)","at":"\#(at(day, 11, index))","claim":{"account":"\#(prime)","queue":"subscribe"}}"#)
+                    }
+                }
+            }
+        }
+        lines.sort { ($0.components(separatedBy: "\"at\":\"")[1].prefix(20), $0) < ($1.components(separatedBy: "\"at\":\"")[1].prefix(20), $1) }
+        let url = try HaloProcess.temporaryDirectory().appendingPathComponent("long.jsonl")
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
     @Test func killNineAtRandomPointsLosesNothingAndDoublesNothing() throws {
+        let feed = try Self.longFeed().path
         let reference = try HaloProcess.temporaryDirectory()
-        #expect(try run(["run", Self.halo, "--state", reference.path, "--feed", Self.feed]).status == 0)
+        let started = Date()
+        #expect(try run(["run", Self.halo, "--state", reference.path, "--feed", feed]).status == 0)
+        let fullRun = Date().timeIntervalSince(started)
         let expected = try state(reference)
 
         let crashed = try HaloProcess.temporaryDirectory()
         var generator = SplitMix(seed: 0x5EED)
         var kills = 0
-        for _ in 0..<40 where kills < 20 {
+        for _ in 0..<60 where kills < 25 {
             let process = Process()
             process.executableURL = HaloProcess.executable
-            process.arguments = ["run", Self.halo, "--state", crashed.path, "--feed", Self.feed]
+            process.arguments = ["run", Self.halo, "--state", crashed.path, "--feed", feed]
             process.currentDirectoryURL = HaloProcess.repository
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Kill after a random delay (0-400 ms); a run that already finished is restarted anyway.
-            usleep(UInt32(generator.next() % 400_000))
+            // Kill at a random point of a full run's duration; a run that finished is restarted anyway.
+            usleep(UInt32(generator.next() % UInt64(max(fullRun, 0.2) * 1_000_000)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
             }
             process.waitUntilExit()
         }
-        let final = try run(["run", Self.halo, "--state", crashed.path, "--feed", Self.feed])
+        let final = try run(["run", Self.halo, "--state", crashed.path, "--feed", feed])
         #expect(final.status == 0, "\(final.stderr)")
         #expect(try state(crashed) == expected)
         #expect(try run(["journal", "verify", "--state", crashed.path]).status == 0)
-        #expect(kills >= 10, "the run was killed \(kills) times")
+        #expect(kills >= 20, "the run was killed \(kills) times")
     }
 
     @Test func badEventsAreRefusedAndTheSentinelKeepsRunning() throws {

@@ -146,4 +146,27 @@ import Testing
         try u.ledger.verifyChain()
         #expect(try Ledger.replay(u.ledger.entries) == u.ledger)
     }
+
+    @Test(arguments: [("1000", "500", "1.02"), ("100", "500", "1.02"), ("0", "500", "1"), ("1000", "0", "1"), ("333", "1000", "0.7")])
+    func netOnlySettlementMovesNothingThroughTheManager(subscribed: String, redeemed: String, rate: String) throws {
+        var u = unit(rate: rate)
+        try u.freeze(at: t)  // net-only must work while frozen
+        try u.fund(account: "alice", asset: "USDS", amount: tokens("1000"), at: t)
+        try u.fund(account: "bob", asset: "TBILL-A", amount: tokens("1000"), at: t)
+        if tokens(subscribed) > .zero { try u.subscribe(account: "alice", amount: tokens(subscribed), at: t) }
+        if tokens(redeemed) > .zero { try u.redeem(account: "bob", amount: tokens(redeemed), at: t) }
+        try u.lock(queue: nil, at: t)
+        let orders = try u.netOnlyOrders()
+        let report = try u.settle(subscribe: orders.subscribe, redeem: orders.redeem, at: t)
+        #expect(report.toAssetManager == .zero && report.fromAssetManager == .zero)
+        #expect(report.matched == orders.subscribe.capacity)
+        // One side is fully served (up to rounding of a share).
+        let value = try UInt256.mulDiv(tokens(redeemed), try Rate(parsing: rate).wad, .wad)
+        if value <= tokens(subscribed) {
+            #expect(u.redeemQueue.totalUnderlying == .zero)
+        } else {
+            #expect(u.subscribeQueue.totalUnderlying < UInt256(2))
+        }
+        try u.verifyInvariants()
+    }
 }

@@ -11,6 +11,15 @@ func lessOrEqual(_ a: (high: UInt256, low: UInt256), _ b: (high: UInt256, low: U
     a.high != b.high ? a.high < b.high : a.low <= b.low
 }
 
+/// Limbs drawn mostly from edge values (0, 1, 2^63 +- 1, 2^64 - 1, ...) so algorithm D's
+/// rare branches (qhat correction, rhat overflow, add-back) are hit far more often than
+/// with uniform random limbs.
+let edgeLimbGen = zip(Gen.int(in: 0...9), Gen.uint64(in: 0 ... .max)).map { pick, random -> UInt64 in
+    let edges: [UInt64] = [0, 1, 2, 1 << 63, (1 << 63) - 1, (1 << 63) + 1, .max, .max - 1, 1 << 32]
+    return pick < edges.count ? edges[pick] : random
+}
+let edgeUInt256Gen = edgeLimbGen.array(of: 1...4).map { UInt256(limbs: $0) }
+
 @Suite struct UInt256Tests {
     @Test func decimalRoundTrip() throws {
         #expect(UInt256.max.description == "115792089237316195423570985008687907853269984665640564039457584007913129639935")
@@ -70,6 +79,23 @@ func lessOrEqual(_ a: (high: UInt256, low: UInt256), _ b: (high: UInt256, low: U
             let (lowDiff, borrow) = product.low.subtractingReportingOverflow(qc.low)
             let highDiff = try product.high.subtracting(qc.high).subtracting(borrow ? UInt256(1) : .zero)
             #expect(highDiff.isZero && lowDiff < c)
+        }
+    }
+
+    @Test func divisionAndMulDivWithEdgeLimbs() async {
+        await propertyCheck(count: 5000, input: edgeUInt256Gen, edgeUInt256Gen, edgeUInt256Gen) { a, b, d in
+            guard !d.isZero else { return }
+            let q = try a.dividedBy(d)
+            let r = try a.remainder(dividingBy: d)
+            #expect(r < d)
+            #expect(try q.multiplied(by: d).adding(r) == a)
+            guard let m = try? UInt256.mulDiv(a, b, d) else { return }
+            let product = UInt256.fullProduct(a, b)
+            let qd = UInt256.fullProduct(m, d)
+            #expect(lessOrEqual(qd, product))
+            let (lowDiff, borrow) = product.low.subtractingReportingOverflow(qd.low)
+            let highDiff = try product.high.subtracting(qd.high).subtracting(borrow ? UInt256(1) : .zero)
+            #expect(highDiff.isZero && lowDiff < d)
         }
     }
 

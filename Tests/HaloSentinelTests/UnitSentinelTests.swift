@@ -1,6 +1,7 @@
 import Foundation
 import HaloArtifacts
 import HaloCore
+import LuaSandbox
 import Testing
 @testable import HaloSentinel
 
@@ -210,8 +211,8 @@ import Testing
         try sentinel.perform(.tick, at: H.time("2026-03-02T10:00:00Z"))
         #expect(sentinel.flags.migrating)
         #expect(sentinel.actions.map(\.action) == ["migrate", "halt_subscriptions", "zero_rate_limit", "note", "freeze"])
-        #expect(sentinel.actions.allSatisfy(\.applied))
-        #expect(sentinel.unit.relayer == nil)
+        #expect(sentinel.actions.allSatisfy { $0.applied })
+        #expect(sentinel.unit.controller.isFrozen)
         #expect(sentinel.unit.rateLimits.limit("deposit")?.maxAmount == .zero)
     }
 }

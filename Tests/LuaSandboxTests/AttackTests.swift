@@ -237,6 +237,40 @@ let attacks: [Attack] = [
         #expect(sandbox.memoryInUse < baseline + 64 << 10, "baseline \(baseline), now \(sandbox.memoryInUse)")
     }
 
+    @Test func handlersDoNotRunAfterAKill() throws {
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(limits: Attack.limits))
+        let policy = try sandbox.load(source: """
+            return { run = function()
+              local ok = pcall(function()
+                xpcall(function() while true do end end, function(e) print("handler ran") return e end)
+              end)
+              print("pcall returned", ok)
+            end }
+            """, chunkName: "handlers.lua")
+        do {
+            _ = try sandbox.call(policy, function: "run", arguments: [])
+            Issue.record("no timeout")
+        } catch {
+            #expect(error.code == .timeout)
+        }
+        #expect(sandbox.printedLines.isEmpty, "\(sandbox.printedLines)")
+    }
+
+    @Test func loadedChunksCannotReachPolicyGlobals() throws {
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration())
+        let policy = try sandbox.load(source: """
+            secret = "policy"
+            return { run = function()
+              local f = load("leak = true return secret, type(string), rawequal(_G, _ENV)")
+              local a, b, c = f()
+              local env = {}
+              local g = load("x = 1 return x", "g", "t", env)
+              return a, b, c, leak, g(), env.x
+            end }
+            """, chunkName: "load.lua")
+        #expect(try sandbox.call(policy, function: "run", arguments: []) == [.nil, "table", false, .nil, 1, 1])
+    }
+
     @Test func globalPollutionDoesNotPersistIntoTheNextCall() throws {
         let sandbox = try LuaSandbox(configuration: SandboxConfiguration())
         let policy = try sandbox.load(source: """

@@ -92,6 +92,27 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
         }
     }
 
+    @Test func badUserdataFromTheHostIsAnError() throws {
+        let sandbox = try makeSandbox()
+        try sandbox.registerModule(name: "bad", functions: [
+            "short": { call in call.results = [.userdata(LuaUserdata(typeName: "money", bytes: [1, 2]))] },
+            "unknown": { call in call.results = [.userdata(LuaUserdata(typeName: "nope", bytes: []))] },
+        ])
+        let policy = try sandbox.load(source: """
+            local bad = require "bad"
+            return { short = function() return bad.short() end, unknown = function() return bad.unknown() end }
+            """, chunkName: "bad.lua")
+        for function in ["short", "unknown"] {
+            do {
+                _ = try sandbox.call(policy, function: function, arguments: [])
+                Issue.record("\(function) succeeded")
+            } catch { #expect(error.code == .policyError, "\(error)") }
+        }
+        #expect(throws: SandboxError.self) {
+            try sandbox.call(policy, function: "short", arguments: [.userdata(LuaUserdata(typeName: "money", bytes: [1]))])
+        }
+    }
+
     @Test func hostErrorsAreRaisedWithLocationAndCode() throws {
         let sandbox = try makeSandbox()
         let policy = try sandbox.load(source: """
@@ -264,6 +285,12 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
               local co = coroutine.create(function() local ok, v = pcall(coroutine.yield, 5) return v end)
               local _, first = coroutine.resume(co)
               local _, second = coroutine.resume(co, 6)
+              local closed = false
+              pcall(coroutine.wrap(function()
+                local c <close> = setmetatable({}, {__close = function() closed = true end})
+                error("fails")
+              end))
+              assert(closed, "__close of a failed wrapped coroutine did not run")
               local f = load("return 1 + ...")
               local env = { x = 3 }
               local g = load("return x", "g", "t", env)
