@@ -124,7 +124,8 @@ function host.is_amount(v) end
 ---@class halo.Cycle
 ---@field lock_time integer
 ---@field settle_time integer
----@field days_since_last_settlement integer   # whole days, at least 1 (3 on a Monday)
+---@field days_since_last_settlement integer   # whole days to this settle time, at least 1 (3 on a Monday)
+---@field seconds_since_last_settlement integer? # from the last settlement to this lock; absent before the first
 
 ---@class halo.Ledger
 ---@field balances table<string, table<string, halo.amount>>   # account -> asset -> balance; system accounts "unit:subscribe-queue", "unit:redeem-queue", "unit:alm-proxy", "unit:asset-manager"
