@@ -384,7 +384,10 @@ function halo.rate_ceiling(ctx, max_per_day)
   local per_day = as_amount(max_per_day or (ctx.params and ctx.params.max_rate_increase_per_day) or "0.001")
   local elapsed = SECONDS_PER_DAY
   if ctx.last_settlement then
-    elapsed = math.max(SECONDS_PER_DAY, ctx.time - ctx.last_settlement.time)
+    -- The rate applies at settlement, so the bound counts settlement to settlement:
+    -- Friday 16:00 to Monday 16:00 is three days (ctx.cycle.settle_time in settle).
+    local applies_at = (ctx.cycle and ctx.cycle.settle_time) or ctx.time
+    elapsed = math.max(SECONDS_PER_DAY, applies_at - ctx.last_settlement.time)
   end
   local increase = (current * per_day):mul_div(elapsed, SECONDS_PER_DAY)
   return current + increase

@@ -5,6 +5,9 @@ import LuaSandbox
 /// What the settle check needs to know about the Unit at the moment of the decision.
 struct SettleView {
     var now: Timestamp
+    /// When the decision applies: the rate's increase is bounded by the time between
+    /// settlements (Friday 16:00 to Monday 16:00 is three days).
+    var settleTime: Timestamp
     var subscribeStatus: QueueStatus
     var subscribeTotal: Amount          // USDS waiting in the subscribe queue
     var redeemStatus: QueueStatus
@@ -95,7 +98,7 @@ enum DecisionValidator {
     static func increaseBound(view: SettleView) throws(PolicyFailure) -> Rate {
         let day: Int64 = 86_400
         var elapsed = day
-        if let last = view.lastSettlement { elapsed = max(day, view.now.seconds - last.seconds) }
+        if let last = view.lastSettlement { elapsed = max(day, view.settleTime.seconds - last.seconds) }
         return try exact { () throws(AmountError) in
             let perDay = try UInt256.mulDiv(view.currentRate.wad, view.maxRateIncreasePerDay.wad, Rate.one.wad)
             let increase = try UInt256.mulDiv(perDay, UInt256(UInt64(elapsed)), UInt256(UInt64(day)))

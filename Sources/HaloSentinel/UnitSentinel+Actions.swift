@@ -87,7 +87,7 @@ extension UnitSentinel {
         var host = policy
         if host?.hooks.contains("migrate") != true, let procedure = migrationProcedure {
             do {
-                let halo = try PolicyHost(file: procedure, limits: artifact.limits, stdlib: stdlib, pin: nil)
+                let halo = try PolicyHost(file: procedure, limits: artifact.limits, stdlib: stdlib, pin: nil, requireSettle: false)
                 host = halo.hooks.contains("migrate") ? halo : nil
             } catch {
                 recordFailure(error, hook: "migrate", at: time, fallback: .array([]))

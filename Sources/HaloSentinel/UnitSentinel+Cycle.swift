@@ -97,7 +97,7 @@ extension UnitSentinel {
             return .nothing
         case .success(let results):
             do {
-                let decision = try DecisionValidator.settle(results, view: settleView(at: time))
+                let decision = try DecisionValidator.settle(results, view: settleView(at: time, settleTime: settleTime))
                 logDecision(DecisionRecord(time: time, hook: "settle", result: Self.json(decision), failure: nil,
                                                 instructions: policy?.lastCallStatistics.instructions ?? 0))
                 return decision
@@ -169,13 +169,13 @@ extension UnitSentinel {
         runSignals(at: time)
     }
 
-    func settleView(at time: Timestamp) -> SettleView {
+    func settleView(at time: Timestamp, settleTime: Timestamp) -> SettleView {
         let perDay = artifact.param("max_rate_increase_per_day").flatMap { try? Rate(parsing: $0) } ?? (try! Rate(parsing: "0.001"))
         func current(_ key: String) -> UInt256? {
             guard let limit = unit.rateLimits.limit(key) else { return .zero }
             return limit.isUnlimited ? nil : limit.current(at: time)
         }
-        return SettleView(now: time, subscribeStatus: unit.subscribeQueue.status,
+        return SettleView(now: time, settleTime: settleTime, subscribeStatus: unit.subscribeQueue.status,
                           subscribeTotal: Amount(units: unit.subscribeQueue.totalUnderlying, decimals: UInt8(artifact.decimals(of: artifact.underlying))),
                           redeemStatus: unit.redeemQueue.status,
                           redeemTotal: Amount(units: unit.redeemQueue.totalUnderlying, decimals: UInt8(artifact.decimals(of: artifact.share))),
