@@ -65,6 +65,7 @@ public final class SentinelService {
     public private(set) var recovered = 0
 
     var pendingDrafts: [JournalRecordDraft] = []
+    var pendingClocks: [JSONValue] = []
     var pendingDecisions: [JSONValue] = []
 
     /// Opens (or creates) the journal in `stateDirectory` and rebuilds every Unit from it.
@@ -184,29 +185,37 @@ public final class SentinelService {
     }
 
     func replay(_ record: JournalRecord, payload: JSONValue) throws {
-        // An event refused before it reached a Unit (malformed, unknown unit) changed nothing.
-        if record.kind == .rejected, payload["unit"] == nil || payload["unit"] == .null { return }
-        guard case .string(let unitName)? = payload["unit"], let sentinel = sentinels[unitName] else {
-            throw ServiceError(code: "journal-corrupt", message: "record \(record.seq) names no known unit", invalidInput: false)
+        // First the clock moves the record carries: every Unit's cycles, with their outcomes.
+        if case .array(let clocks)? = payload["clocks"] {
+            for clock in clocks {
+                guard case .string(let unitName)? = clock["unit"], let sentinel = sentinels[unitName],
+                      case .string(let timeText)? = clock["time"] else {
+                    throw ServiceError(code: "journal-corrupt", message: "record \(record.seq) has a malformed clock move", invalidInput: false)
+                }
+                var tape: [HookOutcome] = []
+                if case .array(let outcomes)? = clock["tape"] { tape = outcomes.compactMap(HookOutcome.init(json:)) }
+                sentinel.replay(tape)
+                let time = try Timestamp(iso8601: timeText)
+                sentinel.advance(to: time)
+                _ = sentinel.takeRecordedTape()
+                now = max(now, time)
+            }
+        }
+        if case .string(let timeText)? = payload["time"] { now = max(now, try Timestamp(iso8601: timeText)) }
+        // A clock record, or an event refused before it reached a Unit, holds nothing more.
+        guard record.kind != Self.clockKind, case .string(let unitName)? = payload["unit"] else { return }
+        guard let sentinel = sentinels[unitName] else {
+            throw ServiceError(code: "journal-corrupt", message: "record \(record.seq) names unknown unit '\(unitName)'", invalidInput: false)
         }
         var tape: [HookOutcome] = []
         if case .array(let outcomes)? = payload["tape"] { tape = outcomes.compactMap(HookOutcome.init(json:)) }
         sentinel.replay(tape)
         defer { _ = sentinel.takeRecordedTape() }
-        guard case .string(let timeText)? = payload["time"] else { return }
-        let time = try Timestamp(iso8601: timeText)
-        now = max(now, time)
-        if record.kind == Self.clockKind {
-            sentinel.advance(to: time)
-            return
-        }
-        guard record.kind == .event, case .object? = payload["event"], let event = payload["event"] else {
-            sentinel.advance(to: time)  // a rejected event still moved the clock
-            return
-        }
+        guard record.kind == .event, let event = payload["event"], case .object = event,
+              case .string(let timeText)? = payload["time"] else { return }
         let parsed = try FeedEvent.parse(event, text: "", file: "journal", line: Int(record.seq),
                                          units: Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) }))
-        try? sentinel.perform(parsed.step.action, at: time)
+        try? sentinel.perform(parsed.step.action, at: try Timestamp(iso8601: timeText))
     }
 
     // MARK: Events
@@ -282,7 +291,8 @@ public final class SentinelService {
         var failure: StepFailure?
         do { try sentinel.perform(event.step.action, at: time) } catch { failure = error }
         let tape = sentinel.takeRecordedTape()
-        var payload: [(String, JSONValue)] = [("unit", .string(event.unit)), ("time", .string(time.iso8601))]
+        var payload: [(String, JSONValue)] = [("unit", .string(event.unit)), ("time", .string(time.iso8601)),
+                                              ("clocks", takeClocks())]
         if let failure {
             // A refused event changes nothing, but the cycles it triggered did happen: keep their tape.
             payload.append(("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))])))
@@ -372,14 +382,20 @@ public final class SentinelService {
 
     // MARK: Clock and inbox
 
-    /// Fires every cycle due up to `time` on every Unit, journaling each (real clock, or the
-    /// simulated clock moving on), and commits.
+    /// Fires every cycle due up to `time` on every Unit (the real clock moving on) and
+    /// journals the clock move.
     public func advance(to time: Timestamp) throws(ServiceError) {
         queueAdvance(to: time)
+        if !pendingClocks.isEmpty {
+            let payload = JSONValue.object([("time", .string(time.iso8601)), ("clocks", takeClocks())])
+            pendingDrafts.append(JournalRecordDraft(kind: Self.clockKind, time: time.iso8601, payload: payload.serialized()))
+        }
         try flush()
     }
 
-    /// Moves every Unit to `time`, queueing a `clock` record for each Unit whose cycle ran.
+    /// Moves every Unit to `time`, keeping for each Unit whose cycle ran the hook outcomes it
+    /// caused (`pendingClocks`); they are journaled with the event that moved the clock, or as
+    /// a `clock` record of their own, so a replay advances the Units exactly as the run did.
     func queueAdvance(to time: Timestamp) {
         guard started, time > now else { return }
         for name in unitNames {
@@ -388,39 +404,70 @@ public final class SentinelService {
             sentinel.advance(to: time)
             let tape = sentinel.takeRecordedTape()
             guard sentinel.decisions.count > decisionsBefore || !tape.isEmpty else { continue }
-            let payload = JSONValue.object([("unit", .string(name)), ("time", .string(time.iso8601)),
-                                            ("tape", .array(tape.map { $0.json() }))])
-            pendingDrafts.append(JournalRecordDraft(kind: Self.clockKind, unit: name, time: time.iso8601, payload: payload.serialized()))
+            pendingClocks.append(.object([("unit", .string(name)), ("time", .string(time.iso8601)),
+                                          ("tape", .array(tape.map { $0.json() }))]))
             queueDecisions(sentinel, eventID: nil, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
         }
         now = time
     }
 
+    /// The clock moves recorded since the last call.
+    func takeClocks() -> JSONValue {
+        defer { pendingClocks = [] }
+        return .array(pendingClocks)
+    }
+
     /// Applies what `halo submit` left in the inbox; returns how many items were taken.
+    ///
+    /// Each item is applied and journaled in the transaction that removes it from the inbox, so
+    /// an item is never lost or applied twice across a crash. An item whose event id the journal
+    /// already holds (submitted twice, or also on the feed) is taken but not applied again.
     @discardableResult
     public func drainInbox() throws(ServiceError) -> Int {
         let units = Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) })
         do {
-            let take = try journal.takeInbox(limit: 256) { item in
-                let event: FeedEvent
+            let pending = try journal.pendingInbox(limit: 256)
+            guard !pending.isEmpty else { return 0 }
+            var parsed: [Int64: Result<FeedEvent, ArtifactError>] = [:]
+            var ids: [Int64: String] = [:]
+            for item in pending {
                 do throws(ArtifactError) {
-                    event = try FeedEvent.parse(item.payload, file: "inbox", line: Int(item.id), units: units)
+                    var event = try FeedEvent.parse(item.payload, file: "inbox", line: Int(item.id), units: units)
+                    if (try? JSONParser.parse(item.payload))?["id"] == nil { event.id = item.eventID }
+                    parsed[item.id] = .success(event)
+                    ids[item.id] = event.id
                 } catch {
+                    parsed[item.id] = .failure(error)
+                    ids[item.id] = item.eventID
+                }
+            }
+            let known = try journal.journaledEventIDs(among: ids.values)
+            var seen: Set<String> = []
+            let take = try journal.takeInbox(limit: pending.count) { item in
+                let id = ids[item.id] ?? item.eventID
+                let duplicate = known.contains(id) || !seen.insert(id).inserted
+                switch parsed[item.id] {
+                case .success(let event)? where !duplicate:
+                    apply(event)
+                    return pendingDrafts.removeLast()
+                case .failure(let error)? where !duplicate:
                     eventsRejected += 1
-                    onLog("refused inbox:\(item.id): \(error.description)")
+                    onLog("refused \(id): \(error.description)")
                     let payload = JSONValue.object([("unit", .null), ("time", .string(now.iso8601)),
                                                     ("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.description))]))])
-                    return JournalRecordDraft(kind: .rejected, eventID: item.eventID, time: now.iso8601, payload: payload.serialized())
+                    return JournalRecordDraft(kind: .rejected, eventID: id, time: now.iso8601, payload: payload.serialized())
+                default:
+                    // Already journaled: the journal skips this draft by its event id.
+                    eventsSkipped += 1
+                    return JournalRecordDraft(kind: .event, eventID: id, time: now.iso8601, payload: "{}")
                 }
-                var identified = event
-                if !item.payload.contains("\"id\"") { identified.id = item.eventID }
-                apply(identified)
-                return pendingDrafts.removeLast()
             }
             acknowledgeDecisions()
             return take.items.count
         } catch let error as JournalError {
             throw ServiceError(code: error.code, message: error.message, invalidInput: false)
+        } catch let error as ServiceError {
+            throw error
         } catch {
             throw ServiceError(code: "journal-io", message: "\(error)", invalidInput: false)
         }

@@ -97,6 +97,31 @@ import Testing
         #expect(kills >= 20, "the run was killed \(kills) times")
     }
 
+    @Test func submittedEventsAreAppliedExactlyOnce() throws {
+        let directory = try HaloProcess.temporaryDirectory()
+        #expect(try run(["run", Self.halo, "--state", directory.path, "--feed", Self.feed]).status == 0)
+        let event = directory.appendingPathComponent("event.json")
+        try #"{"id":"late-fund","unit":"tbill-a","at":"2026-03-23T08:00:00Z","fund":{"account":"newprime","asset":"USDS","amount":"42"}}"#
+            .write(to: event, atomically: true, encoding: .utf8)
+        let submitted = try run(["submit", "--state", directory.path, event.path])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        #expect(submitted.stdout.hasPrefix("accepted inbox:"))
+        // The same id submitted twice lands once.
+        #expect(try run(["submit", "--state", directory.path, event.path]).status == 0)
+        // A malformed event is refused at the operator's terminal.
+        let bad = directory.appendingPathComponent("bad.json")
+        try #"{"unit":"tbill-a","subscribe":{"account":"x","amount":"1.5e3"}}"#.write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try run(["submit", "--state", directory.path, bad.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("fixture-invalid"), "\(refused.stderr)")
+        // The Sentinel drains the inbox when it next runs.
+        let drained = try run(["run", Self.halo, "--state", directory.path])
+        #expect(drained.status == 0, "\(drained.stderr)")
+        let snapshot = try state(directory)
+        #expect(snapshot.contains("newprime"))
+        #expect(snapshot.components(separatedBy: "\"42\"").count == 2, "applied once: \(snapshot)")
+    }
+
     @Test func badEventsAreRefusedAndTheSentinelKeepsRunning() throws {
         let directory = try HaloProcess.temporaryDirectory()
         let feed = directory.appendingPathComponent("bad.jsonl")

@@ -215,4 +215,26 @@ import Testing
         #expect(sentinel.unit.controller.isFrozen)
         #expect(sentinel.unit.rateLimits.limit("deposit")?.maxAmount == .zero)
     }
+
+    @Test func theHalosMigrationProcedureRunsWhenThePolicyHasNoMigrateHook() throws {
+        let harness = try H(policy: """
+        local P = {}
+        function P.settle(ctx) return {} end
+        function P.signals(ctx) return { { code = "STALE_REPORT", severity = "critical", message = "silent" } } end
+        function P.respond(ctx, raised) return { { action = "migrate", reason = "manager silent" } } end
+        return P
+        """)
+        let procedure = try harness.write("""
+        return { migrate = function(ctx, reason)
+          return { { action = "halt_subscriptions", reason = "halo procedure: " .. reason }, { action = "freeze", reason = "halo procedure" } }
+        end }
+        """, to: "halo-migration.lua")
+        let artifact = try UnitArtifact.load(path: harness.unitPath)
+        let sentinel = try UnitSentinel(artifact: artifact, schedule: .standard, start: H.start, stdlib: H.stdlib,
+                                        migrationProcedure: procedure)
+        try sentinel.perform(.tick, at: H.time("2026-03-02T10:00:00Z"))
+        #expect(sentinel.actions.map(\.action) == ["migrate", "halt_subscriptions", "freeze"])
+        #expect(sentinel.unit.controller.isFrozen)
+        #expect(sentinel.decisions.contains { $0.hook == "migrate" && $0.failure == nil })
+    }
 }
