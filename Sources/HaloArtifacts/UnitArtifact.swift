@@ -35,6 +35,13 @@ public struct PolicyLimits: Sendable, Equatable {
     /// Wall-time backstop in milliseconds.
     public var wallTimeMilliseconds: Int
 
+    /// Creates budgets.
+    public init(instructions: Int, memoryBytes: Int, wallTimeMilliseconds: Int) {
+        self.instructions = instructions
+        self.memoryBytes = memoryBytes
+        self.wallTimeMilliseconds = wallTimeMilliseconds
+    }
+
     /// The defaults: 10M instructions, 16 MiB, 250 ms.
     public static let standard = PolicyLimits(instructions: 10_000_000, memoryBytes: 16 << 20, wallTimeMilliseconds: 250)
 }

@@ -39,7 +39,7 @@ final class PolicyHost {
         configuration.limits = SandboxLimits(instructions: limits.instructions, memoryBytes: limits.memoryBytes,
                                              wallTimeMilliseconds: limits.wallTimeMilliseconds)
         var roots: [String] = []
-        if let stdlib { roots.append(stdlib) }
+        if let stdlib { roots.append(Self.absolute(stdlib)) }
         roots.append(Self.absolute((file as NSString).deletingLastPathComponent))
         configuration.moduleRoots = roots
         configuration.randomSeed = 0x4841_4C4F  // "HALO": dry-runs reproduce

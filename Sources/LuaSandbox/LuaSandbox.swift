@@ -104,7 +104,7 @@ public final class LuaSandbox {
         self.state = state
         for root in configuration.moduleRoots {
             guard root.hasPrefix("/") else {
-                halo_close(state)
+                // deinit closes the state: every stored property is set, so it runs on this throw too.
                 throw SandboxError(code: .policyError, message: "module root '\(root)' is not absolute")
             }
             halo_add_module_root(state, root)

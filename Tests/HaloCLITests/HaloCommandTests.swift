@@ -141,6 +141,17 @@ struct HaloProcess {
         #expect(result.stdout.contains("POLICY_FAILURE"))
     }
 
+    @Test func aPolicyPinMismatchIsRefused() throws {
+        let directory = try HaloProcess.temporaryDirectory()
+        let unitText = try String(contentsOfFile: HaloProcess.repository.path + "/\(example)/units/mmf/unit.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "../../../../policies/mmf.lua", with: HaloProcess.repository.path + "/policies/mmf.lua")
+            .replacingOccurrences(of: #"sha256: "19"#, with: #"sha256: "29"#)
+        try unitText.write(to: directory.appendingPathComponent("unit.yaml"), atomically: true, encoding: .utf8)
+        let result = try HaloProcess.run(["check", "--no-tests", directory.appendingPathComponent("unit.yaml").path])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("integrity-mismatch"), "\(result.stdout)")
+    }
+
     @Test func unknownCommandAndHelp() throws {
         #expect(try HaloProcess.run(["--help"]).status == 0)
         #expect(try HaloProcess.run(["frobnicate"]).status != 0)

@@ -356,3 +356,16 @@ func makeSandbox(_ configuration: SandboxConfiguration = SandboxConfiguration(ra
         box.sandbox = nil
     }
 }
+
+@Suite struct SandboxConfigurationTests {
+    /// A refused configuration must not close the Lua state twice (init throws, deinit closes).
+    @Test func relativeModuleRootIsRefusedWithoutCrashing() {
+        var configuration = SandboxConfiguration()
+        configuration.moduleRoots = ["relative/stdlib"]
+        #expect {
+            _ = try LuaSandbox(configuration: configuration)
+        } throws: { error in
+            (error as? SandboxError)?.code == .policyError
+        }
+    }
+}
