@@ -190,16 +190,27 @@ public struct JSONParser {
     }
 }
 
+/// Tags for nodes built from JSON, made once: creating a Yams `Tag` sets up a resolver and a
+/// constructor, which cost more than the rest of turning an event into nodes.
+private enum JSONTags {
+    nonisolated(unsafe) static let null = Tag(.null)
+    nonisolated(unsafe) static let bool = Tag(.bool)
+    nonisolated(unsafe) static let int = Tag(.int)
+    nonisolated(unsafe) static let str = Tag(.str)
+    nonisolated(unsafe) static let seq = Tag(.seq)
+    nonisolated(unsafe) static let map = Tag(.map)
+}
+
 extension JSONValue {
     /// The value as a Yams node, so the YAML step parser reads JSON events without libyaml.
     public var yamlNode: Node {
         switch self {
-        case .null: return Node("null", Tag(.null), .plain)
-        case .bool(let flag): return Node(flag ? "true" : "false", Tag(.bool), .plain)
-        case .int(let number): return Node(String(number), Tag(.int), .plain)
-        case .string(let text): return Node(text, Tag(.str), .doubleQuoted)
-        case .array(let values): return Node(values.map(\.yamlNode))
-        case .object(let pairs): return Node(pairs.map { (Node($0.0), $0.1.yamlNode) })
+        case .null: return Node("null", JSONTags.null, .plain)
+        case .bool(let flag): return Node(flag ? "true" : "false", JSONTags.bool, .plain)
+        case .int(let number): return Node(String(number), JSONTags.int, .plain)
+        case .string(let text): return Node(text, JSONTags.str, .doubleQuoted)
+        case .array(let values): return Node(values.map(\.yamlNode), JSONTags.seq)
+        case .object(let pairs): return Node(pairs.map { (Node($0.0, JSONTags.str, .plain), $0.1.yamlNode) }, JSONTags.map)
         }
     }
 }

@@ -133,7 +133,9 @@ public struct YAMLNode {
             if isNull { return nil }
             throw error("expected a mapping, found \(kindName)")
         }
-        guard let value = mapping[key] else { return nil }
+        // A plain scan: Yams' `mapping[key]` builds a node and resolves tags with regular
+        // expressions for every lookup, which dominated parsing feeds and journals.
+        guard let value = mapping.first(where: { $0.key.scalar?.string == key })?.value else { return nil }
         let result = child(value, key)
         return result.isNull ? nil : result
     }
@@ -166,8 +168,11 @@ public struct YAMLNode {
     /// A non-empty identifier-like string (names of accounts, units, assets, keys).
     public func name() throws(ArtifactError) -> String {
         let text = try string()
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
-        guard !text.isEmpty, text.allSatisfy({ allowed.contains($0) }) else {
+        let valid = text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A  // - _ . :
+        }
+        guard !text.isEmpty, valid else {
             throw error("'\(text)' is not a valid name (letters, digits, '-', '_', '.', ':')")
         }
         return text

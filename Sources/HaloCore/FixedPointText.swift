@@ -43,16 +43,22 @@ enum FixedPointText {
     }
 
     static func format(_ units: UInt256, decimals: Int) -> String {
-        let digits = units.description
-        guard decimals > 0 else { return digits }
-        let padded = digits.count <= decimals
-            ? String(repeating: "0", count: decimals - digits.count + 1) + digits
-            : digits
-        let split = padded.index(padded.endIndex, offsetBy: -decimals)
-        let integerPart = padded[..<split]
-        var fractionPart = padded[split...]
-        while fractionPart.last == "0" { fractionPart = fractionPart.dropLast() }
-        return fractionPart.isEmpty ? String(integerPart) : "\(integerPart).\(fractionPart)"
+        // Works on ASCII bytes: String index arithmetic walks grapheme clusters, and this runs
+        // for every amount in every ledger entry.
+        let digits = Array(units.description.utf8)
+        guard decimals > 0 else { return String(decoding: digits, as: UTF8.self) }
+        var padded = digits
+        if padded.count <= decimals {
+            padded = [UInt8](repeating: 0x30, count: decimals - padded.count + 1) + padded
+        }
+        let split = padded.count - decimals
+        var end = padded.count
+        while end > split, padded[end - 1] == 0x30 { end -= 1 }
+        if end == split { return String(decoding: padded[..<split], as: UTF8.self) }
+        var text = Array(padded[..<split])
+        text.append(0x2E)
+        text.append(contentsOf: padded[split..<end])
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -436,6 +436,7 @@ extension UInt256: CustomStringConvertible {
     /// ```
     public var description: String {
         if isZero { return "0" }
+        if let small = uint64Value { return String(small) }
         var chunks: [UInt64] = []
         var rest = self
         // 10^19 is the largest power of ten in a UInt64: few divisions per value.
@@ -444,12 +445,13 @@ extension UInt256: CustomStringConvertible {
             chunks.append(r)
             rest = q
         }
-        var text = String(chunks.removeLast())
+        var bytes = Array(String(chunks.removeLast()).utf8)
         for chunk in chunks.reversed() {
-            let digits = String(chunk)
-            text += String(repeating: "0", count: 19 - digits.count) + digits
+            let digits = Array(String(chunk).utf8)
+            bytes.append(contentsOf: [UInt8](repeating: 0x30, count: 19 - digits.count))
+            bytes.append(contentsOf: digits)
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses plain decimal digits (no sign, no separators, no spaces); nil if the text is
