@@ -16,6 +16,8 @@ public struct FeedEvent: Sendable {
     public var step: FixtureStep
     /// The event's JSON text, as received.
     public var text: String
+    /// The event as parsed JSON (what the journal keeps).
+    public var json: JSONValue
 
     /// Parses one feed line; `units` are the Halo's Units by name.
     public static func parse(_ text: String, file: String, line: Int, units: [String: UnitArtifact]) throws(ArtifactError) -> FeedEvent {
@@ -47,7 +49,7 @@ public struct FeedEvent: Sendable {
             if case .expect = step.action { throw node.error("expect is not a feed event") }
             return FeedEvent(id: id, unit: unitName, time: time, step: FixtureStep(index: line, line: line, time: step.time,
                                                                                    action: step.action, expectError: step.expectError),
-                             text: text)
+                             text: text, json: json)
         } catch {
             // Errors inside a one-line document point at line 1 of it: report the feed's line.
             throw ArtifactError(error.code, file: file, line: line, field: error.field, error.message)

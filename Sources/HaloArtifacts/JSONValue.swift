@@ -82,6 +82,13 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     static func writeString(_ value: String, to out: inout String) {
+        // Most strings need no escaping: copy them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += value
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

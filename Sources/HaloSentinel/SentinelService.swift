@@ -231,7 +231,7 @@ public final class SentinelService {
             index += batch.count
             // Exactly once: ids already in the journal are skipped before anything is applied.
             var parsed: [(line: Int, result: Result<FeedEvent, ArtifactError>)] = []
-            for (text, line) in batch where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            for (text, line) in batch where !text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 do { parsed.append((line, .success(try FeedEvent.parse(text, file: file, line: line, units: units)))) }
                 catch { parsed.append((line, .failure(error))) }
             }
@@ -302,7 +302,7 @@ public final class SentinelService {
             eventsRejected += 1
             onLog("refused \(event.id) (\(event.step.action.name) for \(event.unit)): \(failure)")
         } else {
-            payload.append(("event", (try? JSONParser.parse(event.text)) ?? .null))
+            payload.append(("event", event.json))
             payload.append(("tape", .array(tape.map { $0.json() })))
             pendingDrafts.append(JournalRecordDraft(kind: .event, eventID: event.id, unit: event.unit, time: time.iso8601,
                                                     payload: JSONValue.object(payload).serialized()))
