@@ -32,7 +32,7 @@ public struct FeedEvent: Sendable {
 
     /// Parses an already decoded event (journal recovery reads events this way).
     public static func parse(_ json: JSONValue, text: String, file: String, line: Int, units: [String: UnitArtifact]) throws(ArtifactError) -> FeedEvent {
-        let node = YAMLNode(node: json.yamlNode, file: file, path: "", code: .fixtureInvalid)
+        let node = YAMLNode(json: json, file: file, code: .fixtureInvalid)
         do throws(ArtifactError) {
             guard node.isMapping else { throw node.error("an event is one JSON object per line") }
             let unitName = try node.required("unit").name()

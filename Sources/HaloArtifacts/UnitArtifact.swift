@@ -169,7 +169,7 @@ public struct UnitArtifact: Sendable {
         var params: [(key: String, value: String)] = []
         if let node = try root.optional("params") {
             for (key, value) in try node.entries() {
-                guard value.node.scalar != nil else { throw value.error("parameters are single values") }
+                guard value.isScalar else { throw value.error("parameters are single values") }
                 params.append((key, try value.string()))
             }
         }
@@ -238,7 +238,7 @@ public struct UnitArtifact: Sendable {
     }
 
     static func rateLimitSpec(_ node: YAMLNode, decimals: Int) throws(ArtifactError) -> RateLimitSpec {
-        if node.node.scalar != nil {
+        if node.isScalar {
             guard try node.string() == "unlimited" else {
                 throw node.error("a rate limit is 'unlimited' or { max, slope }")
             }

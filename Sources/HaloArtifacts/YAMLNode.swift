@@ -11,8 +11,14 @@ import Yams
 /// let name = try root.required("unit").string()
 /// ```
 public struct YAMLNode {
-    /// The underlying Yams node.
-    public let node: Node
+    /// What the node reads from: a YAML document, or JSON already parsed (feed events and
+    /// journal records, where building Yams nodes would cost more than the rest of the work).
+    enum Storage {
+        case yaml(Node)
+        case json(JSONValue)
+    }
+
+    let storage: Storage
     /// The file the node was read from.
     public let file: String
     /// The dotted path of this node from the document root.
@@ -21,7 +27,15 @@ public struct YAMLNode {
     public let code: ArtifactErrorCode
 
     init(node: Node, file: String, path: String, code: ArtifactErrorCode) {
-        self.node = node
+        self.storage = .yaml(node)
+        self.file = file
+        self.path = path
+        self.code = code
+    }
+
+    /// A node over parsed JSON.
+    public init(json: JSONValue, file: String, path: String = "", code: ArtifactErrorCode) {
+        self.storage = .json(json)
         self.file = file
         self.path = path
         self.code = code
@@ -68,35 +82,68 @@ public struct YAMLNode {
     }
 
     /// The 1-based line of this node.
-    public var line: Int? { node.mark?.line }
+    public var line: Int? {
+        if case .yaml(let node) = storage { return node.mark?.line }
+        return nil
+    }
 
     /// An error located at this node.
     public func error(_ message: String, code override: ArtifactErrorCode? = nil) -> ArtifactError {
         ArtifactError(override ?? code, file: file, line: line, field: path.isEmpty ? nil : path, message)
     }
 
+    private func childPath(_ component: String) -> String {
+        if component.hasPrefix("[") { return path + component }
+        return path.isEmpty ? component : path + "." + component
+    }
+
     private func child(_ node: Node, _ component: String) -> YAMLNode {
-        let childPath: String
-        if component.hasPrefix("[") { childPath = path + component }
-        else { childPath = path.isEmpty ? component : path + "." + component }
-        return YAMLNode(node: node, file: file, path: childPath, code: code)
+        YAMLNode(node: node, file: file, path: childPath(component), code: code)
+    }
+
+    private func child(_ json: JSONValue, _ component: String) -> YAMLNode {
+        YAMLNode(json: json, file: file, path: childPath(component), code: code)
     }
 
     // MARK: Shape
 
     /// True for a mapping node.
-    public var isMapping: Bool { node.mapping != nil }
+    public var isMapping: Bool {
+        switch storage {
+        case .yaml(let node): return node.mapping != nil
+        case .json(let json): if case .object = json { return true } else { return false }
+        }
+    }
     /// True for a sequence node.
-    public var isSequence: Bool { node.sequence != nil }
+    public var isSequence: Bool {
+        switch storage {
+        case .yaml(let node): return node.sequence != nil
+        case .json(let json): if case .array = json { return true } else { return false }
+        }
+    }
+    /// True for a single value (not a mapping or a list).
+    public var isScalar: Bool { !isMapping && !isSequence }
     /// True for an explicit null (`~`, `null`, or an empty value).
     public var isNull: Bool {
-        guard let scalar = node.scalar else { return false }
-        return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        switch storage {
+        case .yaml(let node):
+            guard let scalar = node.scalar else { return false }
+            return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        case .json(let json):
+            return json == .null
+        }
     }
 
     /// The entries of a mapping, in document order, keys as strings.
     public func entries() throws(ArtifactError) -> [(key: String, value: YAMLNode)] {
-        guard let mapping = node.mapping else {
+        if case .json(let json) = storage {
+            guard case .object(let pairs) = json else {
+                if isNull { return [] }
+                throw error("expected a mapping, found \(kindName)")
+            }
+            return pairs.map { ($0.0, child($0.1, $0.0)) }
+        }
+        guard case .yaml(let node) = storage, let mapping = node.mapping else {
             if isNull { return [] }
             throw error("expected a mapping, found \(kindName)")
         }
@@ -112,7 +159,14 @@ public struct YAMLNode {
 
     /// The items of a sequence.
     public func items() throws(ArtifactError) -> [YAMLNode] {
-        guard let sequence = node.sequence else {
+        if case .json(let json) = storage {
+            guard case .array(let values) = json else {
+                if isNull { return [] }
+                throw error("expected a list, found \(kindName)")
+            }
+            return values.enumerated().map { child($0.element, "[\($0.offset)]") }
+        }
+        guard case .yaml(let node) = storage, let sequence = node.sequence else {
             if isNull { return [] }
             throw error("expected a list, found \(kindName)")
         }
@@ -129,7 +183,15 @@ public struct YAMLNode {
 
     /// The value of `key`, or nil when absent or null.
     public func optional(_ key: String) throws(ArtifactError) -> YAMLNode? {
-        guard let mapping = node.mapping else {
+        if case .json(let json) = storage {
+            guard case .object(let pairs) = json else {
+                if isNull { return nil }
+                throw error("expected a mapping, found \(kindName)")
+            }
+            guard let value = pairs.first(where: { $0.0 == key })?.1, value != .null else { return nil }
+            return child(value, key)
+        }
+        guard case .yaml(let node) = storage, let mapping = node.mapping else {
             if isNull { return nil }
             throw error("expected a mapping, found \(kindName)")
         }
@@ -149,6 +211,17 @@ public struct YAMLNode {
     }
 
     var kindName: String {
+        let node: Node
+        switch storage {
+        case .yaml(let yaml): node = yaml
+        case .json(let json):
+            switch json {
+            case .object: return "a mapping"
+            case .array: return "a list"
+            case .null: return "null"
+            default: return "'\((try? string()) ?? "")'"
+            }
+        }
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -161,8 +234,19 @@ public struct YAMLNode {
 
     /// The scalar text of this node.
     public func string() throws(ArtifactError) -> String {
-        guard let scalar = node.scalar else { throw error("expected a value, found \(kindName)") }
-        return scalar.string
+        switch storage {
+        case .yaml(let node):
+            guard let scalar = node.scalar else { throw error("expected a value, found \(kindName)") }
+            return scalar.string
+        case .json(let json):
+            switch json {
+            case .string(let text): return text
+            case .int(let number): return String(number)
+            case .bool(let flag): return flag ? "true" : "false"
+            case .null: return ""
+            case .array, .object: throw error("expected a value, found \(kindName)")
+            }
+        }
     }
 
     /// A non-empty identifier-like string (names of accounts, units, assets, keys).
