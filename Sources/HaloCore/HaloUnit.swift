@@ -75,6 +75,12 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         self.controller = Controller(relayer: relayer)
     }
 
+    /// Keeps at most about `count` recent ledger entries in memory (nil: all). A Sentinel whose
+    /// journal is the durable record sets this so memory stays flat over millions of events.
+    public mutating func retainLedgerEntries(_ count: Int?) {
+        ledger.retainedEntries = count
+    }
+
     /// A queue by kind.
     ///
     /// ```swift

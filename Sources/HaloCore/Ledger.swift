@@ -13,8 +13,17 @@
 /// try Ledger.replay(ledger.entries) == ledger   // true
 /// ```
 public struct Ledger: Sendable, Equatable, Codable {
-    /// Every entry, in order; never rewritten.
+    /// The entries kept in memory, in order; never rewritten. All of them unless
+    /// ``retainedEntries`` limits the window (a long-running Sentinel, whose journal is the
+    /// durable log, keeps only the recent ones).
     public private(set) var entries: [LedgerEntry] = []
+    /// How many entries were ever recorded (the last sequence number).
+    public private(set) var entryCount: UInt64 = 0
+    /// The hash of the last entry ever recorded.
+    public private(set) var headHash: String = LedgerEntry.genesisHash
+    /// Keep at most about this many recent entries in memory (nil: keep all). Balances, totals,
+    /// sequence and head hash are unaffected.
+    public var retainedEntries: Int? = nil
     /// asset -> account -> balance; zero balances are removed so equal books compare equal.
     private var book: [String: [String: UInt256]] = [:]
     /// Total issued per asset.
@@ -77,7 +86,6 @@ public struct Ledger: Sendable, Equatable, Codable {
     /// ```swift
     /// Ledger().headHash == LedgerEntry.genesisHash   // true
     /// ```
-    public var headHash: String { entries.last?.hash ?? LedgerEntry.genesisHash }
 
     // MARK: Recording
 
@@ -96,7 +104,7 @@ public struct Ledger: Sendable, Equatable, Codable {
     public mutating func record(
         time: Timestamp, actor: String, action: String, parameters: [String: String] = [:], postings: [Posting]
     ) throws(HaloError) -> LedgerEntry {
-        let entry = LedgerEntry(sequence: UInt64(entries.count + 1), time: time, actor: actor, action: action,
+        let entry = LedgerEntry(sequence: entryCount + 1, time: time, actor: actor, action: action,
                                 parameters: parameters, postings: postings, previousHash: headHash)
         try append(entry)
         return entry
@@ -192,6 +200,12 @@ public struct Ledger: Sendable, Equatable, Codable {
         for (asset, total) in issuedNow { issued[asset] = total }
         for (asset, total) in burnedNow { burned[asset] = total }
         entries.append(entry)
+        entryCount = entry.sequence
+        headHash = entry.hash
+        // Trim in halves so the cost stays amortised O(1) per entry.
+        if let limit = retainedEntries, entries.count > 2 * max(limit, 1) {
+            entries.removeFirst(entries.count - max(limit, 1))
+        }
     }
 
     // MARK: Verification
@@ -221,9 +235,12 @@ public struct Ledger: Sendable, Equatable, Codable {
     /// try ledger.verifyChain()
     /// ```
     public func verifyChain() throws(HaloError) {
-        var previous = LedgerEntry.genesisHash
+        // With a retention window the first kept entry links to one no longer in memory.
+        guard let first = entries.first else { return }
+        var previous = first.sequence == 1 ? LedgerEntry.genesisHash : first.previousHash
+        let offset = Int(first.sequence) - 1
         for (index, entry) in entries.enumerated() {
-            try Ledger.verify(entry, index: index, previousHash: previous)
+            try Ledger.verify(entry, index: offset + index, previousHash: previous)
             previous = entry.hash
         }
     }
@@ -249,7 +266,7 @@ public struct Ledger: Sendable, Equatable, Codable {
     }
 
     private func verifyLink(_ entry: LedgerEntry) throws(HaloError) {
-        try Ledger.verify(entry, index: entries.count, previousHash: headHash)
+        try Ledger.verify(entry, index: Int(entryCount), previousHash: headHash)
     }
 
     private static func verify(_ entry: LedgerEntry, index: Int, previousHash: String) throws(HaloError) {

@@ -51,7 +51,7 @@ extension SentinelService {
                 do {
                     try sentinel.unit.verifyInvariants()
                     try sentinel.unit.ledger.verifyChain()
-                    lines.append("unit \(name): ledger balanced, \(sentinel.unit.ledger.entries.count) entries, chain ok")
+                    lines.append("unit \(name): ledger balanced, \(sentinel.unit.ledger.entryCount) entries, chain ok")
                 } catch {
                     ok = false
                     lines.append("unit \(name): BROKEN: \(error.code): \(error.message)")

@@ -38,6 +38,8 @@ public final class SentinelService {
     /// Kinds of journal records this service writes.
     static let genesisKind = JournalRecordKind("genesis")
     static let clockKind = JournalRecordKind("clock")
+    /// Recent ledger entries each Unit keeps in memory while running.
+    static let retainedLedgerEntries = 10_000
 
     /// The Halo.
     public private(set) var halo: HaloArtifact
@@ -140,6 +142,8 @@ public final class SentinelService {
                     throw ServiceError(code: failure.code, message: "unit \(artifact.name): \(failure)", invalidInput: true)
                 }
                 sentinel.recordsTape = true
+                // The journal is the durable record; memory keeps only recent ledger entries.
+                sentinel.unit.retainLedgerEntries(Self.retainedLedgerEntries)
                 sentinels[artifact.name] = sentinel
             } catch let error as ServiceError {
                 throw error
@@ -185,6 +189,8 @@ public final class SentinelService {
     }
 
     func replay(_ record: JournalRecord, payload: JSONValue) throws {
+        // A replay prints nothing: its decisions were printed when they were first made.
+        defer { for sentinel in sentinels.values { sentinel.clearLogs() } }
         // First the clock moves the record carries: every Unit's cycles, with their outcomes.
         if case .array(let clocks)? = payload["clocks"] {
             for clock in clocks {
@@ -320,8 +326,10 @@ public final class SentinelService {
         pendingDrafts.append(JournalRecordDraft(kind: .rejected, eventID: id, unit: unit, time: time.iso8601, payload: payload.serialized()))
     }
 
-    /// Decision log lines for what `sentinel` decided since the given counts.
+    /// Decision log lines for what `sentinel` decided since the given counts; the Sentinel's
+    /// own logs are then cleared (the lines are journaled and printed, not kept).
     func queueDecisions(_ sentinel: UnitSentinel, eventID: String?, decisionsFrom: Int, actionsFrom: Int, signalsFrom: Int) {
+        defer { sentinel.clearLogs() }
         let identity = sentinel.policyIdentity
         let common: [(String, JSONValue)] = [
             ("unit", .string(sentinel.artifact.name)), ("revision", .int(Int64(halo.revision))),

@@ -338,6 +338,15 @@ public final class UnitSentinel {
         return recordedTape
     }
 
+    /// Forgets the decision, signal and action logs (a running Sentinel has journaled and
+    /// printed them; keeping them would grow memory with every event).
+    public func clearLogs() {
+        decisions.removeAll(keepingCapacity: true)
+        signals.removeAll(keepingCapacity: true)
+        actions.removeAll(keepingCapacity: true)
+        printed.removeAll(keepingCapacity: true)
+    }
+
     /// Hook outcomes to use instead of calling the policy, in order.
     public func replay(_ outcomes: [HookOutcome]) { replayTape = outcomes }
 

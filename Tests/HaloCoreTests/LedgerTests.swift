@@ -68,3 +68,24 @@ import Testing
         #expect(a.hash == b.hash && a.hash.count == 64)
     }
 }
+
+@Suite struct LedgerRetentionTests {
+    /// A bounded window keeps balances, sequence and head hash exactly as an unbounded ledger.
+    @Test func aRetentionWindowChangesNothingButMemory() throws {
+        var full = Ledger()
+        var windowed = Ledger()
+        windowed.retainedEntries = 10
+        let time = try Timestamp(iso8601: "2026-03-02T00:00:00Z")
+        for index in 0..<100 {
+            let amount = UInt256(UInt64(index + 1))
+            try full.issue(asset: "USDS", to: "a\(index % 7)", amount: amount, source: "bank", at: time)
+            try windowed.issue(asset: "USDS", to: "a\(index % 7)", amount: amount, source: "bank", at: time)
+        }
+        #expect(windowed.entries.count <= 20)
+        #expect(windowed.entryCount == 100)
+        #expect(windowed.headHash == full.headHash)
+        #expect(windowed.allBalances == full.allBalances)
+        try windowed.verifyChain()
+        try windowed.verifyConservation()
+    }
+}
