@@ -330,6 +330,8 @@ public final class SentinelService {
     /// own logs are then cleared (the lines are journaled and printed, not kept).
     func queueDecisions(_ sentinel: UnitSentinel, eventID: String?, decisionsFrom: Int, actionsFrom: Int, signalsFrom: Int) {
         defer { sentinel.clearLogs() }
+        guard sentinel.decisions.count > decisionsFrom || sentinel.signals.count > signalsFrom
+                || sentinel.actions.count > actionsFrom else { return }
         let identity = sentinel.policyIdentity
         let common: [(String, JSONValue)] = [
             ("unit", .string(sentinel.artifact.name)), ("revision", .int(Int64(halo.revision))),
