@@ -38,19 +38,17 @@ struct TestCommand: ParsableCommand {
         var documents: [JSONValue] = []
         for (index, path) in files.enumerated() {
             Output.progress("[\(index + 1)/\(files.count)] \(path)")
-            let fixture: Fixture
-            do {
-                fixture = try Fixture.load(path: path)
-            } catch {
+            // An invalid fixture (or artifact it names) counts as a failed test and makes the exit 2.
+            func invalidInput(_ error: ArtifactError) {
                 Output.clearProgress()
                 invalid += 1
                 failed += 1
                 if json { documents.append(.object([("fixture", .string(path)), ("passed", .bool(false)), ("error", .string(error.description))])) }
                 else { print(Output.red("FAIL") + " \(path)\n    \(error.description)") }
-                continue
             }
-            if let filter, !matches(filter, fixture.name) && !matches(filter, path) { continue }
-            do {
+            do throws(ArtifactError) {
+                let fixture = try Fixture.load(path: path)
+                if let filter, !matches(filter, fixture.name) && !matches(filter, path) { continue }
                 let result = try FixtureRunner.run(fixture)
                 Output.clearProgress()
                 if result.passed { passed += 1 } else { failed += 1 }
@@ -65,11 +63,7 @@ struct TestCommand: ParsableCommand {
                     for line in failures(result) { print("    " + line) }
                 }
             } catch {
-                Output.clearProgress()
-                invalid += 1
-                failed += 1
-                if json { documents.append(.object([("fixture", .string(path)), ("passed", .bool(false)), ("error", .string(error.description))])) }
-                else { print(Output.red("FAIL") + " \(path)\n    \(error.description)") }
+                invalidInput(error)
             }
         }
         Output.clearProgress()
