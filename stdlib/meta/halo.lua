@@ -128,7 +128,8 @@ function host.is_amount(v) end
 ---@field seconds_since_last_settlement integer? # from the last settlement to this lock; absent before the first
 
 ---@class halo.Ledger
----@field balances table<string, table<string, halo.amount>>   # account -> asset -> balance; system accounts "unit:subscribe-queue", "unit:redeem-queue", "unit:alm-proxy", "unit:asset-manager"
+---@field balances table<string, table<string, halo.amount>>   # the Unit's own accounts -> asset -> balance: "unit:subscribe-queue", "unit:redeem-queue", "unit:alm-proxy", "unit:asset-manager" (Primes' balances are not part of a decision)
+---@field supply table<string, halo.amount>   # asset -> issued minus burned in this Unit's book
 
 ---@class halo.Flags
 ---@field subscriptions_halted boolean
