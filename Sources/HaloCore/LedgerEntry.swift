@@ -63,8 +63,15 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// ```
     public func canonicalEncoding() -> [UInt8] {
         var out: [UInt8] = Array("halo-ledger-entry-v1;".utf8)
+        out.reserveCapacity(512)
+        // Digits are appended directly: this runs for every entry of every replay.
+        func decimal(_ value: Int) {
+            if value >= 10 { decimal(value / 10) }
+            out.append(UInt8(48 + value % 10))
+        }
         func field(_ text: String) {
-            out.append(contentsOf: "\(text.utf8.count):".utf8)
+            decimal(text.utf8.count)
+            out.append(UInt8(ascii: ":"))
             out.append(contentsOf: text.utf8)
             out.append(UInt8(ascii: ";"))
         }

@@ -46,7 +46,9 @@ public final class SentinelService {
     /// The Units' runtimes by name.
     public private(set) var sentinels: [String: UnitSentinel] = [:]
     /// Unit names in artifact order.
-    public var unitNames: [String] { halo.units.map(\.name) }
+    public private(set) var unitNames: [String] = []
+    /// The Unit Artifacts by name.
+    private(set) var unitsByName: [String: UnitArtifact] = [:]
     let journal: Journal
     let haloFile: String
     let clock: ServiceClock
@@ -104,6 +106,8 @@ public final class SentinelService {
         }
         stdlib = StdlibLocator.find(near: [path])
         haloFile = PolicyHost.absolute(path)
+        unitNames = halo.units.map(\.name)
+        unitsByName = Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) })
         if case .string(let recorded)? = genesis?["start"], let time = try? Timestamp(iso8601: recorded) {
             now = time
             try buildSentinels(start: time)
@@ -220,7 +224,7 @@ public final class SentinelService {
         guard record.kind == .event, let event = payload["event"], case .object = event,
               case .string(let timeText)? = payload["time"] else { return }
         let parsed = try FeedEvent.parse(event, text: "", file: "journal", line: Int(record.seq),
-                                         units: Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) }))
+                                         units: unitsByName)
         try? sentinel.perform(parsed.step.action, at: try Timestamp(iso8601: timeText))
     }
 
@@ -231,7 +235,7 @@ public final class SentinelService {
     public func process(lines: [(text: String, line: Int)], file: String, batchSize: Int = 512) throws(ServiceError) -> Int {
         var applied = 0
         var index = 0
-        let units = Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) })
+        let units = unitsByName
         while index < lines.count {
             let batch = lines[index..<min(lines.count, index + batchSize)]
             index += batch.count
@@ -434,7 +438,7 @@ public final class SentinelService {
     /// already holds (submitted twice, or also on the feed) is taken but not applied again.
     @discardableResult
     public func drainInbox() throws(ServiceError) -> Int {
-        let units = Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) })
+        let units = unitsByName
         do {
             let pending = try journal.pendingInbox(limit: 256)
             guard !pending.isEmpty else { return 0 }
