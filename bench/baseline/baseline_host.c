@@ -439,13 +439,21 @@ static const luaL_Reg host_functions[] = {
 };
 
 
-/* require "halo.host": registers the amount metatable, returns the module. */
-static int luaopen_halo_host (lua_State *L) {
+/*
+** Registers the amount metatable. Done when the state opens, not on require:
+** ctx carries amounts even into a policy that never requires halo.host.
+*/
+static void register_amount_type (lua_State *L) {
   luaL_newmetatable(L, AMOUNT_TYPE);  /* also sets __name */
   luaL_setfuncs(L, amount_metamethods, 0);
   luaL_newlib(L, amount_methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
+}
+
+
+/* require "halo.host": returns the module. */
+static int luaopen_halo_host (lua_State *L) {
   luaL_newlib(L, host_functions);
   return 1;
 }
@@ -742,6 +750,7 @@ static lua_State *open_state (const char *policy, const char *stdlib_dir) {
   const char *dir = slash ? policy : ".";
   if (L == NULL) { fprintf(stderr, "baseline_host: out of memory\n"); exit(2); }
   luaL_openlibs(L);
+  register_amount_type(L);
   lua_getglobal(L, "package");
   lua_pushfstring(L, "%s/?.lua;", stdlib_dir);
   lua_pushlstring(L, dir, (size_t)dir_len);
