@@ -103,6 +103,7 @@ static int mul_float (u128 a, double f, u128 *r) {
   int shift = 53 - e;  /* divide by 2^shift; a negative shift multiplies */
   u128 hi, lo;
   mul_wide(a, m, &hi, &lo);
+  if (hi == 0 && lo == 0) { *r = 0; return 1; }  /* zero times any size is zero */
   if (shift <= 0) {
     int s = -shift;
     if (hi != 0 || s >= 128 || (s > 0 && (lo >> (128 - s)) != 0)) return 0;
@@ -306,7 +307,7 @@ static int amount_mul (lua_State *L) {
   }
   else if (lua_type(L, other) == LUA_TNUMBER) {
     lua_Number f = lua_tonumber(L, other);
-    if (!(f >= 0 && f <= HUGE_VAL / 2)) return luaL_error(L, "amount * negative or non-finite number");
+    if (!isfinite(f) || f < 0) return luaL_error(L, "amount * negative or non-finite number");
     ok = mul_float(a, (double)f, &r);
   }
   else ok = mul_div(a, check_amount(L, other, "*"), WAD, &r);
@@ -798,7 +799,7 @@ static void usage (void) {
 int main (int argc, char **argv) {
   const char *positional[3];
   int npositional = 0, hooked = 0, show_decision = 0, i;
-  long iterations;
+  long iterations, call;
   char *end;
   double start, elapsed;
   lua_State *L;
@@ -820,10 +821,10 @@ int main (int argc, char **argv) {
   call_settle(L, 1);  /* the first call, counted in the warm-up */
   if (show_decision) print_decision(L);
   lua_settop(L, 1);
-  for (i = 1; i < iterations / 10; i++) call_settle(L, 0);
+  for (call = 1; call < iterations / 10; call++) call_settle(L, 0);
 
   start = now_ns();
-  for (i = 0; i < iterations; i++) call_settle(L, 0);
+  for (call = 0; call < iterations; call++) call_settle(L, 0);
   elapsed = now_ns() - start;
 
   printf("{\"ns_per_call\": %.1f, \"iterations\": %ld, \"hooked\": %s, \"lua_kb\": %.1f}\n",
