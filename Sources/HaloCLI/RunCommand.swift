@@ -104,7 +104,7 @@ struct RunCommand: ParsableCommand {
         let feedLines: [(text: String, line: Int)]?
         var feedName = "stdin"
         if let feed, feed != "-" {
-            guard let data = FileManager.default.contents(atPath: feed) else {
+            guard let handle = FileHandle(forReadingAtPath: feed), let data = try? handle.readToEnd() ?? Data() else {
                 Output.error("\(feed): cannot read the feed")
                 throw ExitCode(2)
             }

@@ -33,6 +33,10 @@ struct TestCommand: ParsableCommand {
         } else {
             filter = nil
         }
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            Output.error("\(path): no such file or directory")
+            throw ExitCode(2)
+        }
         let files = TestDiscovery.fixtures(under: paths.isEmpty ? ["."] : paths)
         var passed = 0, failed = 0, invalid = 0
         var documents: [JSONValue] = []

@@ -76,11 +76,14 @@ public final class SentinelService {
     public init(haloPath: String?, stateDirectory: String, clock: ServiceClock, start: Timestamp? = nil,
                 role: JournalRole = .writer, synchronous: JournalSynchronous = .full) throws(ServiceError) {
         do {
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            if role == .writer {
+                try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            }
             journal = try Journal(directory: URL(fileURLWithPath: stateDirectory),
                                   configuration: JournalConfiguration(role: role, synchronous: synchronous))
         } catch let error as JournalError {
-            throw ServiceError(code: error.code, message: error.message, invalidInput: false)
+            // No journal where the operator pointed is a wrong --state, not a broken Sentinel.
+            throw ServiceError(code: error.code, message: error.message, invalidInput: error.code == "journal-missing")
         } catch {
             throw ServiceError(code: "journal-io", message: "\(stateDirectory): \(error)", invalidInput: false)
         }
