@@ -9,7 +9,7 @@ public struct SettleOrderSpec: Sendable, Equatable {
 }
 
 /// An asset-manager report field value.
-public indirect enum ReportValue: Sendable, Equatable {
+public indirect enum ReportValue: Sendable, Equatable, Codable {
     /// A decimal number, exact (18 decimals).
     case amount(Amount)
     /// Text.
@@ -23,7 +23,7 @@ public indirect enum ReportValue: Sendable, Equatable {
 }
 
 /// One named field of a report.
-public struct ReportField: Sendable, Equatable {
+public struct ReportField: Sendable, Equatable, Codable {
     /// The field's name.
     public var name: String
     /// Its value.

@@ -87,6 +87,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "SQLite synchronous mode: full (durable at every commit) or normal.")
     var synchronous: String = "full"
 
+    @Option(name: .long, help: "Write a journal snapshot every N records (0: never); recovery replays only the tail.")
+    var snapshotEvery: Int64 = 100_000
+
     @Flag(name: .long, help: "Print the final state of every Unit (JSON) on stderr when stopping.")
     var printState = false
 
@@ -125,9 +128,13 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(error.invalidInput ? 2 : 3)
         }
         defer { service.close() }
+        service.snapshotEvery = max(0, snapshotEvery)
         service.onDecision = { Output.line($0.serialized()) }
         service.onLog = { Output.error("halo: " + $0) }
-        if service.recovered > 0 { Output.error("halo: recovered \(service.recovered) journal records for \(service.unitNames.joined(separator: ", "))") }
+        if service.recovered > 0 || service.recoveredFromSeq > 2 {
+            let from = service.recoveredFromSeq > 2 ? " after the snapshot at record \(service.recoveredFromSeq - 1)" : ""
+            Output.error("halo: recovered \(service.unitNames.joined(separator: ", ")): replayed \(service.recovered) journal records\(from)")
+        }
 
         let stop = StopFlag()
         stop.install()

@@ -11,7 +11,7 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 }
 
 /// What the policy's `settle` hook decided, after validation.
-public struct SettleDecision: Sendable, Equatable {
+public struct SettleDecision: Sendable, Equatable, Codable {
     /// USDS of the subscribe queue to convert.
     public var subscribeCapacity: Amount
     /// Unit shares of the redeem queue to convert.

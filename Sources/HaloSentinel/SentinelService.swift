@@ -68,6 +68,12 @@ public final class SentinelService {
     /// What recovery replayed.
     public private(set) var recovered = 0
 
+    /// Write a snapshot once this many records have been journaled since the last one
+    /// (recovery then replays only the tail). Zero disables snapshots.
+    public var snapshotEvery: Int64 = 100_000
+    var lastSnapshotSeq: Int64 = 0
+    /// The journal sequence recovery started replaying from (after a snapshot, its seq + 1).
+    public private(set) var recoveredFromSeq: Int64 = 2
     var pendingDrafts: [JournalRecordDraft] = []
     var pendingClocks: [JSONValue] = []
     var pendingDecisions: [JSONValue] = []
@@ -162,9 +168,25 @@ public final class SentinelService {
 
     // MARK: Recovery
 
-    /// Replays the journal after the genesis record.
+    /// Replays the journal after the genesis record, or after the latest snapshot.
     func recover() throws(ServiceError) {
-        var cursor = journal.records(from: 2)
+        var start: Int64 = 2
+        do {
+            if let snapshot = try journal.latestSnapshot() {
+                let decoded = try JSONDecoder().decode(ServiceSnapshot.self, from: snapshot.state)
+                for (name, unit) in decoded.units { sentinels[name]?.restore(unit) }
+                now = decoded.now
+                start = snapshot.seq + 1
+                lastSnapshotSeq = snapshot.seq
+            }
+        } catch {
+            // A snapshot that cannot be read is not fatal: the journal itself is complete.
+            onLog("snapshot unreadable (\(error)); replaying the whole journal")
+            try buildSentinels(start: now)
+            start = 2
+        }
+        recoveredFromSeq = start
+        var cursor = journal.records(from: start)
         var lastReload: [String: String] = [:]
         do {
             while let record = try cursor.next() {
@@ -214,7 +236,18 @@ public final class SentinelService {
                 now = max(now, time)
             }
         }
-        if case .string(let timeText)? = payload["time"] { now = max(now, try Timestamp(iso8601: timeText)) }
+        if case .string(let timeText)? = payload["time"] {
+            let time = try Timestamp(iso8601: timeText)
+            now = max(now, time)
+            // The live run moved every Unit's clock here (queueAdvance); Units whose move fired
+            // no cycle were not recorded above, and moving them now fires nothing either.
+            if payload["clocks"] != nil {
+                for sentinel in sentinels.values {
+                    sentinel.advance(to: time)
+                    _ = sentinel.takeRecordedTape()
+                }
+            }
+        }
         // A clock record, or an event refused before it reached a Unit, holds nothing more.
         guard record.kind != Self.clockKind, case .string(let unitName)? = payload["unit"] else { return }
         guard let sentinel = sentinels[unitName] else {
@@ -387,7 +420,22 @@ public final class SentinelService {
         }
     }
 
+    /// Saves a snapshot when enough records have been journaled since the last one. The state
+    /// in memory is exactly the journal's up to its last record: nothing is pending.
+    func snapshotIfDue() {
+        guard snapshotEvery > 0, pendingDrafts.isEmpty, started,
+              let last = try? journal.lastRecord?.seq, last - lastSnapshotSeq >= snapshotEvery else { return }
+        let snapshot = ServiceSnapshot(now: now, units: sentinels.mapValues { $0.makeSnapshot() })
+        do {
+            try journal.saveSnapshot(seq: last, state: try JSONEncoder().encode(snapshot))
+            lastSnapshotSeq = last
+        } catch {
+            onLog("snapshot not saved (\(error)); recovery will replay more of the journal")
+        }
+    }
+
     func commit(_ drafts: [JournalRecordDraft]) throws(ServiceError) {
+        defer { snapshotIfDue() }
         do {
             _ = try journal.appendSkippingDuplicates(drafts)
         } catch let error as JournalError {
@@ -480,6 +528,7 @@ public final class SentinelService {
                 }
             }
             acknowledgeDecisions()
+            snapshotIfDue()
             return take.items.count
         } catch let error as JournalError {
             throw ServiceError(code: error.code, message: error.message, invalidInput: false)
@@ -501,4 +550,10 @@ public final class SentinelService {
     public func close() {
         try? journal.close()
     }
+}
+
+/// The journal snapshot: every Unit's runtime state at one journal sequence.
+struct ServiceSnapshot: Codable {
+    var now: Timestamp
+    var units: [String: UnitSnapshot]
 }

@@ -49,13 +49,13 @@ public struct ActionRecord: Sendable {
 }
 
 /// A manager report as the policy sees it.
-struct ManagerReport {
+struct ManagerReport: Codable {
     var time: Timestamp
     var fields: [ReportField]
 }
 
 /// The flags a policy's responses set.
-public struct UnitFlags: Sendable, Equatable {
+public struct UnitFlags: Sendable, Equatable, Codable {
     /// The next settlement converts nothing.
     public var skipNextCycle = false
     /// A migration was started.

@@ -77,7 +77,8 @@ import Testing
         for _ in 0..<60 where kills < 25 {
             let process = Process()
             process.executableURL = HaloProcess.executable
-            process.arguments = ["run", Self.halo, "--state", crashed.path, "--feed", feed]
+            // Frequent snapshots, so restarts recover from a snapshot plus the tail as well.
+            process.arguments = ["run", Self.halo, "--state", crashed.path, "--feed", feed, "--snapshot-every", "700"]
             process.currentDirectoryURL = HaloProcess.repository
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
