@@ -135,8 +135,11 @@ public enum Benchmarks {
     }
 
     /// Durable events per second through `halo run`'s service (journal FULL, batches of 512),
-    /// and the seconds to recover a journal of `recover` events by replaying it.
-    public static func journal(halo: String, events: Int, recover: Int, directory: String) throws -> (eventsPerSecond: Double, recoverySeconds: Double) {
+    /// and the seconds to recover a journal of `recover` events: from the latest snapshot plus
+    /// the tail (what a restart does), and by replaying every record (snapshots disabled).
+    public static func journal(halo: String, events: Int, recover: Int, directory: String) throws
+        -> (eventsPerSecond: Double, recoverySeconds: Double, replaySeconds: Double)
+    {
         let unit = try HaloArtifact.load(path: halo).units[0].name
         let first = directory + "/throughput"
         let service = try SentinelService(haloPath: halo, stateDirectory: first, clock: .sim)
@@ -146,14 +149,18 @@ public enum Benchmarks {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
         service.close()
 
-        let second = directory + "/recovery"
-        let writer = try SentinelService(haloPath: halo, stateDirectory: second, clock: .sim, synchronous: .normal)
-        try writer.process(lines: feed(unit: unit, count: recover), file: "bench", batchSize: 4096)
-        writer.close()
-        let recoveryBegin = DispatchTime.now().uptimeNanoseconds
-        let reader = try SentinelService(haloPath: halo, stateDirectory: second, clock: .sim, role: .reader)
-        let recovery = Double(DispatchTime.now().uptimeNanoseconds - recoveryBegin) / 1e9
-        reader.close()
-        return (Double(events) / elapsed, recovery)
+        func recoverySeconds(snapshots: Bool) throws -> Double {
+            let path = directory + (snapshots ? "/recovery-snapshots" : "/recovery-replay")
+            let writer = try SentinelService(haloPath: halo, stateDirectory: path, clock: .sim, synchronous: .normal)
+            writer.snapshotEvery = snapshots ? 100_000 : 0
+            try writer.process(lines: feed(unit: unit, count: recover), file: "bench", batchSize: 4096)
+            writer.close()
+            let start = DispatchTime.now().uptimeNanoseconds
+            let reader = try SentinelService(haloPath: halo, stateDirectory: path, clock: .sim, role: .reader)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            reader.close()
+            return seconds
+        }
+        return (Double(events) / elapsed, try recoverySeconds(snapshots: true), try recoverySeconds(snapshots: false))
     }
 }
