@@ -184,10 +184,4 @@ struct RunCommand: ParsableCommand {
     }
 
     static func realNow() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
-
-    /// The `at` of a feed line, if it has one.
-    static func time(in line: String) -> Timestamp? {
-        guard let json = try? JSONParser.parse(line), case .string(let text)? = json["at"] else { return nil }
-        return try? Timestamp(iso8601: text)
-    }
 }
