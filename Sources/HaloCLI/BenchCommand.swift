@@ -45,6 +45,14 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "The repository root (policies/, stdlib/, examples/, bench/).")
     var root: String = "."
 
+    @Option(name: .long, help: "Only these groups, comma-separated: policy, lcts, dry-run, journal.")
+    var only: String?
+
+    func wants(_ group: String) -> Bool {
+        guard let only else { return true }
+        return only.split(separator: ",").contains { $0 == group }
+    }
+
     func run() throws {
         #if DEBUG
         Output.error("halo bench: this is a debug build; figures are not meaningful. Use `make bench`.")
@@ -54,10 +62,12 @@ struct BenchCommand: ParsableCommand {
         let stdlib = root + "/stdlib"
         let haloPath = root + "/examples/passthrough-alpha/halo.yaml"
         var figures: [BenchFigure] = []
+        var decision: JSONValue?
         func progress(_ text: String) { if !json { Output.progress(text) } }
 
-        progress("policy call…")
         let iterations = 100_000 / scale
+        if wants("policy") {
+        progress("policy call…")
         let swift = try Benchmarks.policyCall(policy: policy, stdlib: stdlib, iterations: iterations)
         let plain = try? CBaseline.run(root: root, policy: policy, stdlib: stdlib, iterations: iterations, hooked: false)
         let hooked = try? CBaseline.run(root: root, policy: policy, stdlib: stdlib, iterations: iterations, hooked: true)
@@ -66,7 +76,12 @@ struct BenchCommand: ParsableCommand {
                                    note: plain == nil ? "bare C baseline unavailable (cc, lua5.4 or bench/baseline missing)" : "settle on policies/tbill.lua vs bare C host"))
         figures.append(BenchFigure(name: "policy_call_vs_hooked_c", value: swift.nanoseconds, unit: "ns/call", baseline: hooked,
                                    ratio: hooked.map { swift.nanoseconds / $0 }, note: "vs the C host with the same instruction hook armed"))
+        figures.append(BenchFigure(name: "lua_state_bytes", value: Double(swift.luaBytes), unit: "bytes", baseline: nil, ratio: nil,
+                                   note: "one Unit's Lua state after loading policies/tbill.lua and \(iterations) calls"))
+        decision = swift.decision
+        }
 
+        if wants("lcts") {
         progress("LCTS operations…")
         let small = LCTSWorkload(accounts: 1_000, operations: 2_000_000 / scale)
         _ = LCTSWorkload(accounts: 1_000, operations: 200_000 / scale).run()
@@ -77,12 +92,16 @@ struct BenchCommand: ParsableCommand {
         figures.append(BenchFigure(name: "lcts_ops_1e6", value: lcts6.operationsPerSecond, unit: "ops/s", baseline: lcts3.operationsPerSecond,
                                    ratio: lcts3.operationsPerSecond / lcts6.operationsPerSecond,
                                    note: "\(1_000_000 / scale) accounts; ratio = cost per operation vs 1e3"))
+        }
 
+        if wants("dry-run") {
         progress("dry-run year…")
         let year = try Benchmarks.dryRunDays(halo: haloPath, accounts: 1_000 / scale, days: 365)
         figures.append(BenchFigure(name: "dry_run_days_per_s", value: year.daysPerSecond, unit: "days/s", baseline: nil, ratio: nil,
                                    note: "365 days, 3 Units, \(1_000 / scale) accounts, \(year.events) events"))
+        }
 
+        if wants("journal") {
         progress("journal…")
         let directory = NSTemporaryDirectory() + "halo-bench-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -94,8 +113,7 @@ struct BenchCommand: ParsableCommand {
                                    note: "restart over \(recoverCount) journaled events: latest snapshot + tail" + (quick ? " (--quick: not 1e6)" : "")))
         figures.append(BenchFigure(name: "journal_replay_1e6_s", value: journal.replaySeconds, unit: "s", baseline: nil, ratio: nil,
                                    note: "the same journal with no snapshot: every record replayed"))
-        figures.append(BenchFigure(name: "lua_state_bytes", value: Double(swift.luaBytes), unit: "bytes", baseline: nil, ratio: nil,
-                                   note: "one Unit's Lua state after loading policies/tbill.lua and \(iterations) calls"))
+        }
         Output.clearProgress()
 
         if json {
@@ -108,7 +126,7 @@ struct BenchCommand: ParsableCommand {
                   + Output.pad(figure.baseline.map(BenchFigure.format) ?? "-", 14)
                   + Output.pad(figure.ratio.map { String(format: "%.2fx", $0) } ?? "-", 8) + figure.note)
         }
-        print("policy decided: \(swift.decision.serialized())")
+        if let decision { print("policy decided: \(decision.serialized())") }
     }
 }
 
