@@ -29,6 +29,17 @@ enum AmountBinding {
         return Amount(units: units, decimals: bytes[32])
     }
 
+    /// Argument `index` when it is an amount, read in place from the userdata payload (no
+    /// `LuaValue`, no array): the hot path of every arithmetic metamethod.
+    static func amountArgument(_ call: inout LuaHostCall, _ index: Int) -> Amount? {
+        let amount: Amount?? = call.withUserdataPayload(index, type: typeName) { raw -> Amount? in
+            guard raw.count == payloadSize else { return nil }
+            func limb(_ offset: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+            return Amount(units: UInt256(w0: limb(0), w1: limb(8), w2: limb(16), w3: limb(24)), decimals: raw[32])
+        }
+        return amount ?? nil
+    }
+
     /// The amount a Lua value stands for where an operand is expected: amounts, whole-token
     /// integers and decimal strings; floats are refused because they are not exact.
     static func operand(_ value: LuaValue, decimals: UInt8, what: String) throws(LuaHostError) -> Amount {
@@ -76,14 +87,17 @@ enum AmountBinding {
     }
 
     static func first(_ call: inout LuaHostCall, _ what: String) throws(LuaHostError) -> Amount {
-        guard call.argumentCount >= 1, case .userdata(let userdata) = call.argument(1),
-              userdata.typeName == typeName, let amount = amount(fromPayload: userdata.bytes)
-        else { throw LuaHostError("\(what): expected an amount as the first operand") }
+        guard let amount = amountArgument(&call, 1) else { throw LuaHostError("\(what): expected an amount as the first operand") }
         return amount
     }
 
     /// Both operands of a binary metamethod; either side may be the amount.
     static func operands(_ call: inout LuaHostCall, _ what: String) throws(LuaHostError) -> (Amount, Amount) {
+        // Two amounts of the same decimals: read in place.
+        if let a = amountArgument(&call, 1), let b = amountArgument(&call, 2) {
+            guard a.decimals == b.decimals else { throw LuaHostError("\(what): amounts with different decimals (\(a.decimals) and \(b.decimals))") }
+            return (a, b)
+        }
         let left = call.argument(1), right = call.argument(2)
         let decimals: UInt8
         if case .userdata(let u) = left, let a = amount(fromPayload: u.bytes) { decimals = a.decimals }

@@ -6,7 +6,9 @@
 /// ```swift
 /// let ctx: LuaValue = .table(LuaTable(dictionary: ["time": .integer(1_700_000_000)], frozen: true))
 /// ```
-public indirect enum LuaValue: Sendable, Hashable {
+// Not `indirect`: tables hold their entries in an array, which already gives the recursion
+// its indirection, and boxing every value cost an allocation per host-call argument and result.
+public enum LuaValue: Sendable, Hashable {
     /// `nil`.
     case `nil`
     /// A boolean.
