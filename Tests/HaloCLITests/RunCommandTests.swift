@@ -74,7 +74,7 @@ import Testing
         let crashed = try HaloProcess.temporaryDirectory()
         var generator = SplitMix(seed: 0x5EED)
         var kills = 0
-        for _ in 0..<60 where kills < 25 {
+        for _ in 0..<80 where kills < 25 {
             let process = Process()
             process.executableURL = HaloProcess.executable
             // Frequent snapshots, so restarts recover from a snapshot plus the tail as well.
@@ -84,7 +84,9 @@ import Testing
             process.standardError = FileHandle.nullDevice
             try process.run()
             // Kill at a random point of a full run's duration; a run that finished is restarted anyway.
-            usleep(UInt32(generator.next() % UInt64(max(fullRun, 0.2) * 1_000_000)))
+            // (Within 70 % of a full run's time, so a kill also lands in a run that only
+            // recovers and skips, once the feed is all journaled.)
+            usleep(UInt32(generator.next() % UInt64(max(fullRun * 0.7, 0.15) * 1_000_000)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
