@@ -152,6 +152,23 @@ struct HaloProcess {
         #expect(result.stdout.contains("integrity-mismatch"), "\(result.stdout)")
     }
 
+    @Test func traceShowsEachHooksContextAndDecision() throws {
+        let path = "\(example)/units/tbill/tests/normal-week.yaml"
+        let result = try HaloProcess.run(["dry-run", "--trace", path])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("settle"))
+        #expect(result.stdout.contains("ctx {\"time\":"), "the hook's inputs are shown")
+        #expect(result.stdout.contains("\"queues\":{\"subscribe\""))
+    }
+
+    @Test func jsonModesPrintOnlyJSON() throws {
+        for arguments in [["test", "--json", example], ["check", "--json", "--no-tests", "\(example)/halo.yaml"]] {
+            let result = try HaloProcess.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(throws: Never.self) { _ = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) }
+        }
+    }
+
     @Test func unknownCommandAndHelp() throws {
         #expect(try HaloProcess.run(["--help"]).status == 0)
         #expect(try HaloProcess.run(["frobnicate"]).status != 0)
