@@ -137,14 +137,21 @@ extension UnitSentinel {
     }
 
     func settleUnit(_ decision: SettleDecision, at time: Timestamp) throws(HaloError) {
-        var copy = unit
-        if let rate = decision.exchangeRate { try copy.setExchangeRate(rate, at: time) }
-        let subscribe = copy.subscribeQueue.status == .locked ? SettleOrder(capacity: decision.subscribeCapacity.units, minted: nil) : nil
-        let redeem = copy.redeemQueue.status == .locked ? SettleOrder(capacity: decision.redeemCapacity.units, minted: nil) : nil
-        if subscribe != nil || redeem != nil {
-            _ = try copy.settle(subscribe: subscribe, redeem: redeem, at: time)
+        // The rate applies first (the settlement converts at it). Settling is atomic in
+        // HaloCore; if it is refused, the rate goes back, so the fallback really is "nothing
+        // converts at the previous rate". (Working on a copy of the Unit instead would copy
+        // its ledger on every settlement.)
+        let previousRate = unit.exchangeRate
+        if let rate = decision.exchangeRate, rate != previousRate { try unit.setExchangeRate(rate, at: time) }
+        let subscribe = unit.subscribeQueue.status == .locked ? SettleOrder(capacity: decision.subscribeCapacity.units, minted: nil) : nil
+        let redeem = unit.redeemQueue.status == .locked ? SettleOrder(capacity: decision.redeemCapacity.units, minted: nil) : nil
+        guard subscribe != nil || redeem != nil else { return }
+        do {
+            _ = try unit.settle(subscribe: subscribe, redeem: redeem, at: time)
+        } catch {
+            if unit.exchangeRate != previousRate { try? unit.setExchangeRate(previousRate, at: time) }
+            throw error
         }
-        unit = copy
     }
 
     /// `settle: {}` in a fixture: the policy decides now and the decision applies at once.
