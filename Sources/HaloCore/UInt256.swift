@@ -478,6 +478,17 @@ extension UInt256: CustomStringConvertible {
     /// ```swift
     /// UInt256(1).bytes.first   // 1
     /// ```
+    /// Writes the 32 little-endian bytes of `bytes` into `buffer` (at least 32 bytes long)
+    /// without allocating.
+    @inlinable
+    public func storeBytes(into buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count >= 32, "UInt256.storeBytes needs 32 bytes")
+        buffer.storeBytes(of: w0.littleEndian, toByteOffset: 0, as: UInt64.self)
+        buffer.storeBytes(of: w1.littleEndian, toByteOffset: 8, as: UInt64.self)
+        buffer.storeBytes(of: w2.littleEndian, toByteOffset: 16, as: UInt64.self)
+        buffer.storeBytes(of: w3.littleEndian, toByteOffset: 24, as: UInt64.self)
+    }
+
     public var bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32)

@@ -17,8 +17,12 @@ enum AmountBinding {
 
     /// The Lua value of an amount.
     static func value(_ amount: Amount) -> LuaValue {
-        var bytes = amount.units.bytes
-        bytes.append(amount.decimals)
+        // One allocation of exactly the payload's size (this runs for every arithmetic result).
+        let bytes = [UInt8](unsafeUninitializedCapacity: payloadSize) { buffer, count in
+            amount.units.storeBytes(into: UnsafeMutableRawBufferPointer(buffer))
+            buffer[32] = amount.decimals
+            count = payloadSize
+        }
         return .userdata(LuaUserdata(typeName: typeName, bytes: bytes))
     }
 

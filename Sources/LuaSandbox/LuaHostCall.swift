@@ -67,7 +67,7 @@ public struct LuaHostCall {
     public func withUserdataPayload<R, E: Error>(
         _ index: Int, type: String, _ body: (UnsafeRawBufferPointer) throws(E) -> R
     ) throws(E) -> R? {
-        guard let id = registry.typeIDs[type] else { return nil }
+        guard let id = registry.typeID(of: type) else { return nil }
         var length = 0
         guard let data = halo_host_userdata(state, Int32(index), id, &length) else { return nil }
         return try body(UnsafeRawBufferPointer(start: data, count: length))

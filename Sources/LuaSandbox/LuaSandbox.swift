@@ -16,6 +16,19 @@ final class HostRegistry {
 
     init(owner: UInt64) { encoder = ValueEncoder(owner: owner) }
 
+    private var lastLookupName = ""
+    private var lastLookupID: Int32 = -1
+
+    /// The id of a registered userdata type; the last answer is remembered, since host
+    /// functions ask for the same type on every call.
+    func typeID(of name: String) -> Int32? {
+        if lastLookupID >= 0, name == lastLookupName { return lastLookupID }
+        guard let id = typeIDs[name] else { return nil }
+        lastLookupName = name
+        lastLookupID = id
+        return id
+    }
+
     /// Runs host function `id`; never throws into C. Returns 0 with results set, 1 with an error set.
     func invoke(_ state: OpaquePointer, _ id: Int32) -> Int32 {
         var call = LuaHostCall(state: state, registry: self)

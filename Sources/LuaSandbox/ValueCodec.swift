@@ -4,6 +4,10 @@ import LuaShim
 struct ValueEncoder {
     var bytes: [UInt8] = []
     let owner: UInt64
+    /// The last userdata type looked up: results of host functions are nearly always the
+    /// same type, and comparing a short name is cheaper than hashing it.
+    private var lastTypeName = ""
+    private var lastTypeID: Int32 = -1
 
     init(owner: UInt64) {
         self.owner = owner
@@ -55,8 +59,16 @@ struct ValueEncoder {
             }
             tag(HALO_TAG_END)
         case .userdata(let u):
-            guard let type = types[u.typeName] else {
-                throw SandboxError(code: .policyError, message: "unknown userdata type '\(u.typeName)'")
+            let type: Int32
+            if lastTypeID >= 0, u.typeName == lastTypeName {
+                type = lastTypeID
+            } else {
+                guard let found = types[u.typeName] else {
+                    throw SandboxError(code: .policyError, message: "unknown userdata type '\(u.typeName)'")
+                }
+                type = found
+                lastTypeName = u.typeName
+                lastTypeID = found
             }
             tag(HALO_TAG_UDATA)
             put(UInt32(type))
