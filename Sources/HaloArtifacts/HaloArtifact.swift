@@ -12,6 +12,12 @@ public struct SettlementSpec: Sendable, Equatable {
     /// 13:00 lock, 16:00 settle, weekends skipped.
     public static let standard = SettlementSpec(lock: (13, 0), settle: (16, 0), skip: [.saturday, .sunday])
 
+    /// The same schedule as HaloCore's calendar type (times validated when parsed).
+    public var dailySchedule: DailySchedule {
+        DailySchedule(lock: TimeOfDay(hour: lock.hour, minute: lock.minute)!,
+                      settle: TimeOfDay(hour: settle.hour, minute: settle.minute)!, skip: skip)
+    }
+
     public static func == (a: SettlementSpec, b: SettlementSpec) -> Bool {
         a.lock == b.lock && a.settle == b.settle && a.skip == b.skip
     }

@@ -311,7 +311,7 @@ public final class SentinelService {
     func apply(_ event: FeedEvent) -> Bool {
         if !started {
             let first = event.time ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
-            let midnight = Timestamp(seconds: first.seconds - first.seconds.modulo(86_400))
+            let midnight = first.startOfDay
             do { try begin(at: midnight) } catch {
                 onLog("cannot start: \(error)")
                 return false

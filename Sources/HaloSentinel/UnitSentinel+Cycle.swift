@@ -77,7 +77,7 @@ extension UnitSentinel {
             return
         }
         lockedAt = time
-        let settleTime = CycleCalendar(schedule).settleTime(sameDayAs: time)
+        let settleTime = time.startOfDay.adding(seconds: schedule.dailySchedule.settle.secondsIntoDay)
         pendingDecision = decide(at: time, settleTime: settleTime)
     }
 

@@ -191,7 +191,10 @@ public final class UnitSentinel {
     public func advance(to time: Timestamp) {
         guard time > now || (time == now && dailyClock) else { return }
         if dailyClock {
-            for event in CycleCalendar(schedule).events(after: cycleCursor, through: time) {
+            // Events in (cursor, time]: a step at exactly 13:00 meets locked queues.
+            let events = schedule.dailySchedule.events(from: Timestamp(seconds: cycleCursor.seconds + 1),
+                                                       to: Timestamp(seconds: time.seconds + 1))
+            for event in events {
                 now = event.time
                 switch event.kind {
                 case .lock: runLock(at: event.time)
