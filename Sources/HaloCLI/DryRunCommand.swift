@@ -30,12 +30,12 @@ struct DryRunCommand: ParsableCommand {
         var exit: Int32 = 0
         var documents: [JSONValue] = []
         for path in fixtures {
-            do {
+            do throws(ArtifactError) {
                 let fixture = try Fixture.load(path: path, unitOverride: unit)
                 let result = try FixtureRunner.run(fixture, trace: trace)
                 exit = max(exit, result.exitCode)
                 if json { documents.append(result.json()) } else { print(DryRunFormatter.text(result, trace: trace)) }
-            } catch let error as ArtifactError {
+            } catch {
                 exit = max(exit, 2)
                 Output.error(error.description)
                 if json { documents.append(.object([("fixture", .string(path)), ("error", .object([
