@@ -79,3 +79,8 @@ package.targets += [
         dependencies: ["HaloJournal", .product(name: "GRDB", package: "GRDB.swift")]
     ),
 ]
+
+// Settlement statements: HaloSentinel signs them with Ed25519 (swift-crypto).
+if let index = package.targets.firstIndex(where: { $0.name == "HaloSentinel" }) {
+    package.targets[index].dependencies.append(.product(name: "Crypto", package: "swift-crypto"))
+}

@@ -48,7 +48,7 @@ public struct FeedEvent: Sendable {
             if case .reload = step.action { throw node.error("reload is not a feed event; use --watch to reload policies") }
             if case .expect = step.action { throw node.error("expect is not a feed event") }
             return FeedEvent(id: id, unit: unitName, time: time, step: FixtureStep(index: line, line: line, time: step.time,
-                                                                                   action: step.action, expectError: step.expectError),
+                                                                                   action: step.action, expectError: step.expectError, actor: step.actor),
                              text: text, json: json)
         } catch {
             // Errors inside a one-line document point at line 1 of it: report the feed's line.

@@ -72,6 +72,8 @@ public enum StepAction: Sendable, Equatable {
     case expect(Expectation)
     /// Money arriving from outside (feeds only, but fixtures may use it too).
     case fund(account: String, asset: String, amount: Amount)
+    /// The freezer removes the Unit's relayer (`freeze: {}`).
+    case freeze
 
     /// The step kind's name, as written in files.
     public var name: String {
@@ -89,12 +91,13 @@ public enum StepAction: Sendable, Equatable {
         case .reload: return "reload"
         case .expect: return "expect"
         case .fund: return "fund"
+        case .freeze: return "freeze"
         }
     }
 
     /// Every step kind's name.
     public static let kinds: [String] = ["subscribe", "redeem", "claim", "exit", "lock", "settle", "report",
-                                         "rate_limit", "configure", "tick", "reload", "expect", "fund"]
+                                         "rate_limit", "configure", "tick", "reload", "expect", "fund", "freeze"]
 }
 
 /// When a step happens.
@@ -119,6 +122,8 @@ public struct FixtureStep: Sendable, Equatable {
     public var action: StepAction
     /// The code the step must fail with (and change nothing), if any.
     public var expectError: String?
+    /// Who takes the step (`actor:`); nil takes the default of the step's kind (see `Authority`).
+    public var actor: String? = nil
 }
 
 /// What step parsing needs to know: the Unit's assets and their decimals, and where the file is.
@@ -139,7 +144,7 @@ public struct StepContext: Sendable {
 }
 
 extension FixtureStep {
-    static let timingKeys: Set<String> = ["at", "after", "expect_error", "id", "unit", "comment"]
+    static let timingKeys: Set<String> = ["at", "after", "expect_error", "id", "unit", "comment", "actor"]
 
     /// Parses one step mapping (`{at?, after?, expect_error?, <kind>: {...}}`).
     public static func parse(_ node: YAMLNode, index: Int, context: StepContext) throws(ArtifactError) -> FixtureStep {
@@ -165,7 +170,8 @@ extension FixtureStep {
         }
         let expectError = try node.optional("expect_error")?.string()
         let action = try parseAction(kind: kind, body: body, context: context)
-        return FixtureStep(index: index, line: node.line ?? 0, time: time, action: action, expectError: expectError)
+        let actor = try node.optional("actor")?.name()
+        return FixtureStep(index: index, line: node.line ?? 0, time: time, action: action, expectError: expectError, actor: actor)
     }
 
     static func queue(_ node: YAMLNode) throws(ArtifactError) -> QueueKind {
@@ -221,6 +227,9 @@ extension FixtureStep {
             return .reload(policy: policy)
         case "expect":
             return .expect(try Expectation.parse(body, context: context))
+        case "freeze":
+            try body.allowOnly([])
+            return .freeze
         case "fund":
             try body.allowOnly(["account", "asset", "amount"])
             let account = try body.required("account").name()

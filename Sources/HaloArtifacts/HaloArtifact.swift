@@ -44,12 +44,16 @@ public struct HaloArtifact: Sendable {
     public var templates: [String: String]
     /// The artifact's own path.
     public var path: String
+    /// Who holds which role (``HaloRoles/implicit(units:)`` when the artifact names none).
+    public var roles: HaloRoles = .implicit(units: [])
+    /// The timelock of additions and increases.
+    public var governance: GovernanceSpec = .standard
 
     /// Loads the Halo Artifact and every Unit Artifact it lists.
     public static func load(path: String) throws(ArtifactError) -> HaloArtifact {
         let text = try ArtifactPath.readText(path, code: .artifactInvalid, referencedFrom: nil)
         let root = try YAMLNode.parse(text, file: path, code: .artifactInvalid)
-        try root.allowOnly(["halo", "revision", "settlement", "units", "procedures", "templates", "description"])
+        try root.allowOnly(["halo", "revision", "settlement", "units", "procedures", "templates", "description", "roles", "governance"])
         let name = try root.required("halo").name()
         let revisionNode = try root.required("revision")
         let revision = try revisionNode.int()
@@ -99,8 +103,12 @@ public struct HaloArtifact: Sendable {
             units.append(unit)
         }
         guard !units.isEmpty else { throw unitsNode.error("a Halo lists at least one Unit") }
-        return HaloArtifact(name: name, revision: revision, settlement: settlement, units: units,
-                            procedures: procedures, templates: templates, path: path)
+        var halo = HaloArtifact(name: name, revision: revision, settlement: settlement, units: units,
+                                procedures: procedures, templates: templates, path: path)
+        halo.roles = try root.optional("roles").map { node throws(ArtifactError) in try HaloRoles.parse(node, units: seen) }
+            ?? .implicit(units: units.map(\.name))
+        if let node = try root.optional("governance") { halo.governance = try GovernanceSpec.parse(node) }
+        return halo
     }
 
     /// The Unit named `name`.

@@ -78,6 +78,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Watch policy files and hot-reload them (polling).")
     var watch = false
 
+    @Option(name: .long, help: "With --watch: an edit of the Halo Artifact is proposed as an Artifact Edit by this aBEAM holder.")
+    var actor: String?
+
     @Flag(name: .long, help: "With --watch: a changed policy must pass its Unit's fixtures before it is swapped in.")
     var testOnReload = false
 
@@ -140,6 +143,8 @@ struct RunCommand: ParsableCommand {
         stop.install()
         var watcher = PolicyWatcher()
         _ = watcher.changed(service.policyFiles.map(\.file))
+        var haloWatcher = PolicyWatcher()
+        _ = haloWatcher.changed([service.haloArtifactFile])
         do {
             if let feedLines {
                 var index = 0
@@ -170,6 +175,7 @@ struct RunCommand: ParsableCommand {
                     for (unit, file) in service.policyFiles where changed.contains(file) {
                         _ = try service.reloadPolicy(unit: unit, file: file, runTests: testOnReload)
                     }
+                    if !haloWatcher.changed([service.haloArtifactFile]).isEmpty { service.proposeWatchedEdit(actor: actor) }
                 }
                 Thread.sleep(forTimeInterval: Double(pollSpan.milliseconds) / 1000)
             }

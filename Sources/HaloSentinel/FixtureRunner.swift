@@ -114,7 +114,7 @@ public enum FixtureRunner {
         var results: [StepResult] = []
         if sentinel.policyLoadFailure == nil {
             for (step, time) in zip(fixture.steps, times) {
-                results.append(run(step, at: time, on: sentinel))
+                results.append(run(step, at: time, on: sentinel, authority: Authority(roles: halo?.roles ?? .implicit(units: [fixture.unit.name]))))
             }
         }
         let expectsFailure = fixture.steps.contains { step in
@@ -130,12 +130,12 @@ public enum FixtureRunner {
                             unexpectedPolicyFailures: expectsFailure ? 0 : sentinel.policyFailures)
     }
 
-    static func run(_ step: FixtureStep, at time: Timestamp, on sentinel: UnitSentinel) -> StepResult {
+    static func run(_ step: FixtureStep, at time: Timestamp, on sentinel: UnitSentinel, authority: Authority) -> StepResult {
         sentinel.advance(to: time)
         var result = StepResult(index: step.index, line: step.line, time: time, action: step.action.name, ok: true,
                                 error: nil, expectedError: step.expectError)
         guard let expected = step.expectError else {
-            do { try sentinel.perform(step.action, at: time) } catch {
+            do { try authority.perform(step, on: sentinel, at: time, source: .fixture) } catch {
                 result.ok = false
                 result.error = error
             }
@@ -143,7 +143,7 @@ public enum FixtureRunner {
         }
         let before = sentinel.snapshot()
         do {
-            try sentinel.perform(step.action, at: time)
+            try authority.perform(step, on: sentinel, at: time, source: .fixture)
             result.ok = false
             result.error = StepFailure(code: "expectation-failed", message: "expected the step to fail with \(expected), but it succeeded")
         } catch {

@@ -42,19 +42,19 @@ public final class SentinelService {
     static let retainedLedgerEntries = 10_000
 
     /// The Halo.
-    public private(set) var halo: HaloArtifact
+    public internal(set) var halo: HaloArtifact
     /// The Units' runtimes by name.
-    public private(set) var sentinels: [String: UnitSentinel] = [:]
+    public internal(set) var sentinels: [String: UnitSentinel] = [:]
     /// Unit names in artifact order.
-    public private(set) var unitNames: [String] = []
+    public internal(set) var unitNames: [String] = []
     /// The Unit Artifacts by name.
-    private(set) var unitsByName: [String: UnitArtifact] = [:]
+    var unitsByName: [String: UnitArtifact] = [:]
     let journal: Journal
     let haloFile: String
     let clock: ServiceClock
     let stdlib: String?
     /// The simulated (or last real) time.
-    public private(set) var now: Timestamp
+    public internal(set) var now: Timestamp
     /// Decision log lines (JSON) are handed here after their batch commits.
     public var onDecision: (JSONValue) -> Void = { _ in }
     /// Human log lines.
@@ -62,7 +62,7 @@ public final class SentinelService {
     /// Events applied since start (not counting recovery).
     public private(set) var eventsApplied = 0
     /// Events refused since start.
-    public private(set) var eventsRejected = 0
+    public internal(set) var eventsRejected = 0
     /// Events skipped because the journal already holds them.
     public private(set) var eventsSkipped = 0
     /// What recovery replayed.
@@ -77,6 +77,10 @@ public final class SentinelService {
     var pendingDrafts: [JournalRecordDraft] = []
     var pendingClocks: [JSONValue] = []
     var pendingDecisions: [JSONValue] = []
+    /// Artifact Edits proposed and not yet in force (SentinelService+ArtifactEdits.swift).
+    public internal(set) var artifactEdits = ArtifactEditBook()
+    /// What settlement statements need between settlements (SentinelService+Statements.swift).
+    var statementBook = StatementBook()
 
     /// Opens (or creates) the journal in `stateDirectory` and rebuilds every Unit from it.
     public init(haloPath: String?, stateDirectory: String, clock: ServiceClock, start: Timestamp? = nil,
@@ -155,6 +159,7 @@ public final class SentinelService {
                     throw ServiceError(code: failure.code, message: "unit \(artifact.name): \(failure)", invalidInput: true)
                 }
                 sentinel.recordsTape = true
+                observeSettlements(sentinel)
                 // The journal is the durable record; memory keeps only recent ledger entries.
                 sentinel.unit.retainLedgerEntries(Self.retainedLedgerEntries)
                 sentinels[artifact.name] = sentinel
@@ -194,6 +199,8 @@ public final class SentinelService {
                 switch record.kind {
                 case .event, Self.clockKind, .rejected:
                     try replay(record, payload: payload)
+                case Self.artifactProposedKind, Self.artifactCancelledKind:
+                    try replayArtifactRecord(record, payload: payload)
                 case .reload:
                     if let unit = record.unit, case .string(let file)? = payload["file"] { lastReload[unit] = file }
                 default:
@@ -223,6 +230,10 @@ public final class SentinelService {
         // First the clock moves the record carries: every Unit's cycles, with their outcomes.
         if case .array(let clocks)? = payload["clocks"] {
             for clock in clocks {
+                if clock["edit"] != nil {
+                    try replayEditEntry(clock, seq: record.seq)
+                    continue
+                }
                 guard case .string(let unitName)? = clock["unit"], let sentinel = sentinels[unitName],
                       case .string(let timeText)? = clock["time"] else {
                     throw ServiceError(code: "journal-corrupt", message: "record \(record.seq) has a malformed clock move", invalidInput: false)
@@ -271,15 +282,15 @@ public final class SentinelService {
     public func process(lines: [(text: String, line: Int)], file: String, batchSize: Int = 512) throws(ServiceError) -> Int {
         var applied = 0
         var index = 0
-        let units = unitsByName
         while index < lines.count {
+            let units = unitsByName
             let batch = lines[index..<min(lines.count, index + batchSize)]
             index += batch.count
             // Exactly once: ids already in the journal are skipped before anything is applied.
-            var parsed: [(line: Int, result: Result<FeedEvent, ArtifactError>)] = []
+            var parsed: [(line: Int, text: String, result: Result<FeedEvent, ArtifactError>)] = []
             for (text, line) in batch where !text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-                do { parsed.append((line, .success(try FeedEvent.parse(text, file: file, line: line, units: units)))) }
-                catch { parsed.append((line, .failure(error))) }
+                do { parsed.append((line, text, .success(try FeedEvent.parse(text, file: file, line: line, units: units)))) }
+                catch { parsed.append((line, text, .failure(error))) }
             }
             let ids = parsed.map { entry -> String in
                 if case .success(let event) = entry.result { return event.id }
@@ -296,6 +307,11 @@ public final class SentinelService {
                 case .success(let event):
                     if apply(event) { applied += 1 }
                 case .failure(let error):
+                    // An event for a Unit that a pending Artifact Edit brings up by the event's time.
+                    if let event = retryForAddedUnit(entry.text, line: entry.line, file: file, known: units.count) {
+                        if apply(event) { applied += 1 }
+                        continue
+                    }
                     let field = error.field.map { "\($0): " } ?? ""
                     reject(id: id, unit: nil, time: now, code: error.code.rawValue,
                            message: "\(error.code.rawValue): \(field)\(error.message)", eventText: nil)
@@ -335,7 +351,7 @@ public final class SentinelService {
         let actionsBefore = sentinel.actions.count
         let signalsBefore = sentinel.signals.count
         var failure: StepFailure?
-        do { try sentinel.perform(event.step.action, at: time) } catch { failure = error }
+        do { try Authority(roles: halo.roles).perform(event.step, on: sentinel, at: time, source: .feed) } catch { failure = error }
         let tape = sentinel.takeRecordedTape()
         var payload: [(String, JSONValue)] = [("unit", .string(event.unit)), ("time", .string(time.iso8601)),
                                               ("clocks", takeClocks())]
@@ -370,6 +386,7 @@ public final class SentinelService {
     /// own logs are then cleared (the lines are journaled and printed, not kept).
     func queueDecisions(_ sentinel: UnitSentinel, eventID: String?, decisionsFrom: Int, actionsFrom: Int, signalsFrom: Int) {
         defer { sentinel.clearLogs() }
+        statementBook.note(sentinel, signalsFrom: signalsFrom, actionsFrom: actionsFrom)
         guard sentinel.decisions.count > decisionsFrom || sentinel.signals.count > signalsFrom
                 || sentinel.actions.count > actionsFrom else { return }
         let identity = sentinel.policyIdentity
@@ -418,12 +435,14 @@ public final class SentinelService {
             pairs.insert(("id", .string("\(halo.name)-\(tail)-\(offset + 1)")), at: 0)
             onDecision(.object(pairs))
         }
+        writeDueStatements()
     }
 
     /// Saves a snapshot when enough records have been journaled since the last one. The state
     /// in memory is exactly the journal's up to its last record: nothing is pending.
     func snapshotIfDue() {
-        guard snapshotEvery > 0, pendingDrafts.isEmpty, started,
+        // A snapshot holds Units, not the artifact in force: after an Artifact Edit recovery replays the whole journal.
+        guard snapshotEvery > 0, pendingDrafts.isEmpty, started, artifactEdits.applied == 0, artifactEdits.pending.isEmpty,
               let last = try? journal.lastRecord?.seq, last - lastSnapshotSeq >= snapshotEvery else { return }
         let snapshot = ServiceSnapshot(now: now, units: sentinels.mapValues { $0.makeSnapshot() })
         do {
@@ -462,6 +481,13 @@ public final class SentinelService {
     /// caused (`pendingClocks`); they are journaled with the event that moved the clock, or as
     /// a `clock` record of their own, so a replay advances the Units exactly as the run did.
     func queueAdvance(to time: Timestamp) {
+        guard started, time > now else { return }
+        applyDueEdits(upTo: time)
+        advanceUnits(to: time)
+    }
+
+    /// Moves every Unit to `time` (the part of ``queueAdvance(to:)`` between Artifact Edits).
+    func advanceUnits(to time: Timestamp) {
         guard started, time > now else { return }
         for name in unitNames {
             guard let sentinel = sentinels[name] else { continue }
@@ -511,6 +537,10 @@ public final class SentinelService {
             let take = try journal.takeInbox(limit: pending.count) { item in
                 let id = ids[item.id] ?? item.eventID
                 let duplicate = known.contains(id) || !seen.insert(id).inserted
+                if !duplicate, let payload = try? JSONParser.parse(item.payload),
+                   let draft = takeArtifactItem(payload, eventID: id, inboxID: item.id) {
+                    return draft
+                }
                 switch parsed[item.id] {
                 case .success(let event)? where !duplicate:
                     apply(event)

@@ -113,8 +113,10 @@ extension UnitSentinel {
         guard let decision = pendingDecision else { return }
         pendingDecision = nil
         lockedAt = nil
+        let before = onSettlement == nil ? nil : SettlementMoment(before: snapshot(), time: time)
         apply(decision, at: time)
         runSignals(at: time)
+        if let before { onSettlement?(self, before) }
         if let file = pendingReload {
             pendingReload = nil
             try? reload(file, pin: nil, at: time)

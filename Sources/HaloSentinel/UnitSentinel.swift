@@ -121,6 +121,9 @@ public final class UnitSentinel {
     var cycleCursor: Timestamp
     var runtimeSignals: [RaisedSignal] = []
     var lastPolicyPath: String
+    /// Called after each daily settlement (and the signals it raised) with the Unit as it was
+    /// just before it; the Sentinel service writes settlement statements from it.
+    public var onSettlement: ((UnitSentinel, SettlementMoment) -> Void)? = nil
     /// Journal support: hook outcomes recorded while running, replayed on recovery.
     public var recordsTape = false
     var recordedTape: [HookOutcome] = []
@@ -244,6 +247,8 @@ public final class UnitSentinel {
             try configure(operation, at: time)
         case .tick:
             runSignals(at: time)
+        case .freeze:
+            try core { () throws(HaloError) in try unit.freeze(at: time) }
         case .reload(let file):
             try reload(file, pin: nil, at: time)
         case .expect(let expectation):
