@@ -66,7 +66,9 @@ struct GovernanceHarness {
     /// A feed line.
     static func event(_ id: String, _ unit: String, _ at: String, _ body: String, actor: String? = nil) -> (text: String, line: Int) {
         let actorField = actor.map { #","actor":"\#($0)""# } ?? ""
-        return (#"{"id":"\#(id)","unit":"\#(unit)","at":"\#(at)"\#(actorField),\#(body)}"#, 1)
+        // A distinct line per id: a line that does not parse is known by file:line.
+        let line = id.utf8.reduce(1) { ($0 &* 31 &+ Int($1)) & 0xFF_FFFF }
+        return (#"{"id":"\#(id)","unit":"\#(unit)","at":"\#(at)"\#(actorField),\#(body)}"#, line)
     }
 
     /// The journal records of `kind`.
