@@ -202,7 +202,10 @@ public struct ArtifactDiff: Sendable, Equatable {
     }
 
     /// Two spellings of one file (`a/../b`, `./b`) are one file.
-    static func normalized(_ path: String) -> String { (path as NSString).standardizingPath }
+    static func normalized(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (absolute as NSString).standardizingPath
+    }
 
     static func compareAmounts(_ unit: String, _ field: String, _ old: Amount, _ new: Amount, _ add: Adder) {
         guard old != new else { return }
