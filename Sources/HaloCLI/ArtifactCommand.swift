@@ -101,15 +101,19 @@ struct ArtifactCommand: ParsableCommand {
             let service = try openReader(state)
             defer { service.close() }
             let edits = service.artifactEdits.pending
+            // Proposals still in the inbox: the Sentinel fixes their effective time when it takes them.
+            let waiting = ((try? service.inboxItems()) ?? []).filter { (try? JSONParser.parse($0.payload))?["artifact_edit"] != nil }
             if json {
-                print(JSONValue.object([("revision", .int(Int64(service.halo.revision))), ("pending", .array(edits.map(\.json)))]).pretty())
+                print(JSONValue.object([("revision", .int(Int64(service.halo.revision))), ("pending", .array(edits.map(\.json))),
+                                        ("in_inbox", .array(waiting.map { .string("edit-\($0.id)") }))]).pretty())
                 return
             }
             print("\(service.halo.name) revision \(service.halo.revision) in force at \(service.now.iso8601)")
-            if edits.isEmpty { print("no pending edit") }
+            if edits.isEmpty && waiting.isEmpty { print("no pending edit") }
             for edit in edits {
                 print("\(edit.id): revision \(edit.revision) by \(edit.actor), proposed \(edit.proposedAt.iso8601), lands \(edit.effectiveAt.iso8601)")
             }
+            for item in waiting { print("edit-\(item.id): in the inbox since \(item.receivedAt); not yet taken by the Sentinel") }
         }
     }
 

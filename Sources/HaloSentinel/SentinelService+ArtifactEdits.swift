@@ -354,3 +354,8 @@ extension SentinelService {
         return nil
     }
 }
+
+extension SentinelService {
+    /// Items waiting in the journal's inbox (not yet taken by the Sentinel).
+    public func inboxItems() throws -> [JournalInboxItem] { try journal.pendingInbox(limit: 1000) }
+}

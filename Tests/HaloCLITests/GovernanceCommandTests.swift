@@ -106,6 +106,32 @@ import Testing
         #expect(try run(["journal", "verify", "--state", crashed.state]).status == 0)
     }
 
+    @Test func watchProposesAnEditOfTheHaloArtifact() throws {
+        let directory = try HaloProcess.temporaryDirectory()
+        let state = directory.appendingPathComponent("state").path
+        let halo = directory.appendingPathComponent("halo.yaml").path
+        try FileManager.default.copyItem(atPath: try Self.editedHalo(revision: 1, in: directory), toPath: halo)
+        let (early, _) = try Self.splitFeed(at: "2026-03-02T12:00:00Z", in: directory)
+        let process = Process()
+        process.executableURL = HaloProcess.executable
+        process.arguments = ["run", halo, "--state", state, "--feed", early, "--watch", "--actor", "sky-governance", "--poll", "50ms"]
+        process.currentDirectoryURL = HaloProcess.repository
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        func pending() throws -> String { try run(["artifact", "pending", "--state", state]).stdout }
+        var waited = 0
+        while waited < 200, !(try pending()).contains("in force") { usleep(50_000); waited += 1 }
+        // The operator edits the Halo Artifact in place: the running Sentinel proposes it.
+        let edited = try String(contentsOfFile: try Self.editedHalo(revision: 2, in: directory), encoding: .utf8)
+            .replacingOccurrences(of: "sky-governance-deputy", with: "sky-governance-second")
+        try edited.write(toFile: halo, atomically: true, encoding: .utf8)
+        waited = 0
+        while waited < 200, !(try pending()).contains("revision 2 by sky-governance") { usleep(50_000); waited += 1 }
+        #expect(try pending().contains("revision 2 by sky-governance, proposed 2026-03-02T10:20:00Z, lands 2026-03-03T10:20:00Z"))
+    }
+
     @Test func statementsPrintSignAndVerify() throws {
         let directory = try HaloProcess.temporaryDirectory()
         let state = directory.appendingPathComponent("state").path
