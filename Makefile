@@ -30,7 +30,7 @@ run: build
 	@tail -n 3 $(STATE)/decisions.jsonl
 	$(HALO) state --state $(STATE)
 	$(HALO) journal verify --state $(STATE)
-	$(HALO) statement --state $(STATE) --unit tbill-a --epoch 2026-03-20
+	$(HALO) statement --state $(STATE) --unit tbill-a --epoch 2026-03-03
 
 test: setup
 	$(SWIFT) test
