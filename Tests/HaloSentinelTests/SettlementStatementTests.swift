@@ -86,9 +86,12 @@ import Testing
             guard var bytes = FileManager.default.contents(atPath: file).map(Array.init) else { continue }
             var from = 0
             while let index = Self.firstIndex(of: needle, in: bytes, from: from) {
+                from = index + needle.count
+                // Only mmf-a's statement: the next "unit" field after its epoch names the Unit.
+                guard let unit = Self.firstIndex(of: Array("\"unit\":\"".utf8), in: bytes, from: from),
+                      bytes[unit + 8..<min(bytes.count, unit + 14)].elementsEqual("mmf-a\"".utf8) else { continue }
                 bytes[index + 9] = UInt8(ascii: "3")   // "2026-..." -> "3026-...": one byte per copy
                 flipped = true
-                from = index + needle.count
             }
             try Data(bytes).write(to: URL(fileURLWithPath: file))
         }
