@@ -1,7 +1,7 @@
 import HaloArtifacts
 import HaloCore
 
-/// A bounded authority a step needs (DOMAIN: pBEAM executes, cBEAM configures one PAU,
+/// A bounded authority a step needs (pBEAM executes, cBEAM configures one PAU,
 /// aBEAM governs, the freezer removes a relayer).
 public enum AuthorityRole: String, Sendable, CaseIterable {
     /// Governance: direct rate-limit sets, Configurator inits and parameters, policy swaps, Artifact Edits.
