@@ -115,9 +115,16 @@ extension UnitSentinel {
         lockedAt = nil
         apply(decision, at: time)
         runSignals(at: time)
+        // A deferred reload takes effect now, after the old policy's post-settlement calls.
         if let file = pendingReload {
             pendingReload = nil
-            try? reload(file, pin: nil, at: time)
+            if let pending = pendingCandidate, pending.host.file == file {
+                pendingCandidate = nil
+                swap(to: pending.host, at: time, requestedAt: pending.requestedAt)
+            } else {
+                // Restored from a snapshot: the candidate is compiled again from its file.
+                try? reload(file, pin: nil, at: time)
+            }
         }
     }
 
