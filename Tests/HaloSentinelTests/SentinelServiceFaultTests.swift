@@ -62,6 +62,17 @@ struct ServiceHarness {
         """.write(toFile: root + "/halo.yaml", atomically: true, encoding: .utf8)
     }
 
+    /// Why the Sentinel refused to start, or nil when it started (then it is closed).
+    func startFailure() -> ServiceError? {
+        do {
+            let service = try SentinelService(haloPath: haloPath, stateDirectory: state, clock: .sim, synchronous: .normal)
+            service.close()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     func service() throws -> SentinelService {
         try SentinelService(haloPath: haloPath, stateDirectory: state, clock: .sim, synchronous: .normal)
     }
@@ -83,8 +94,9 @@ struct ServiceHarness {
 @Suite struct SentinelServiceFaultTests {
     typealias H = ServiceHarness
 
+    /// Feeds `lines`, each with an id of its own (a default id is FILE:LINE, and every call starts at line 1).
     func feed(_ service: SentinelService, _ lines: [String]) throws {
-        try service.process(lines: lines.enumerated().map { ($1, $0 + 1) }, file: "feed")
+        try service.process(lines: lines.enumerated().map { ($1, $0 + 1) }, file: "feed-\(UUID().uuidString)")
     }
 
     // MARK: Kind 1: attribution after a deferred reload
@@ -168,13 +180,10 @@ struct ServiceHarness {
 
     @Test func aPinMismatchRefusesToStartBeforeTheJournalExists() throws {
         let harness = try H(pin: String(repeating: "a", count: 64))
-        do {
-            _ = try harness.service()
-            Issue.record("started with a wrong pin")
-        } catch {
+        if let error = harness.startFailure() {
             #expect(error.code == "integrity-mismatch" && error.invalidInput, "\(error)")
             #expect(error.message.contains("unit.yaml:4"), "names the artifact line: \(error.message)")
-        }
+        } else { Issue.record("started with a wrong pin") }
         #expect(!FileManager.default.fileExists(atPath: harness.state), "no state directory, no journal")
     }
 
@@ -192,13 +201,10 @@ struct ServiceHarness {
 
     @Test func aPolicyWithoutReturnRefusesToStartWithOneError() throws {
         let harness = try H(policy: "local P = {}\nfunction P.settle(ctx) return {} end\n")
-        do {
-            _ = try harness.service()
-            Issue.record("started")
-        } catch {
+        if let error = harness.startFailure() {
             #expect(error.code == "policy-error", "\(error)")
             #expect(error.message.contains("did you forget `return P`"), "\(error)")
-        }
+        } else { Issue.record("started") }
         // `halo check` says the same once, with no knock-on hook or test lines.
         let report = ArtifactChecker.check(path: harness.haloPath, runTests: true)
         let items = try #require(report.units.first?.items)
@@ -216,14 +222,11 @@ struct ServiceHarness {
 
     @Test func aWrongRelativePolicyFileNamesTheLineAndTheDirectory() throws {
         let harness = try H(policyFile: "../policies/tbill.lua")
-        do {
-            _ = try harness.service()
-            Issue.record("started")
-        } catch {
+        if let error = harness.startFailure() {
             #expect(error.code == "artifact-invalid" && error.invalidInput)
             #expect(error.message.contains("unit.yaml:4"), "\(error.message)")
             #expect(error.message.contains("resolved against the artifact's directory, \(PolicyHost.absolute(harness.root))/"), "\(error.message)")
-        }
+        } else { Issue.record("started") }
     }
 
     // MARK: Kind 6: a refused reload says so once
