@@ -50,7 +50,7 @@ public enum OnboardingCheck {
         } catch {
             template.ok = false
             template.code = error.code.rawValue
-            template.detail = error.description
+            template.detail = UnitValidation.serviceError(error).message   // the code is shown once, after it
         }
         items.append(template)
 
@@ -65,9 +65,11 @@ public enum OnboardingCheck {
             items.append(ChecklistItem(title: "policy loads in the sandbox", ok: true,
                                        detail: "\(PolicyHost.chunkName(unit.policyFile)) sha256 \(host.sha256.prefix(12))… (\(pin)), \(host.memoryInUse / 1024) KiB", code: nil))
         } catch let error as ArtifactError {
-            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false, detail: error.description, code: error.code.rawValue))
+            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false,
+                                       detail: UnitValidation.serviceError(error).message, code: error.code.rawValue))
         } catch let error as PolicyFailure {
-            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false, detail: error.description, code: error.code))
+            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false,
+                                       detail: (error.location.map { "\($0): " } ?? "") + error.message, code: error.code))
         } catch {
             items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false, detail: "\(error)", code: "policy-error"))
         }

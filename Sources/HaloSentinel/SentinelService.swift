@@ -392,7 +392,7 @@ public final class SentinelService {
 
     func reject(id: String, unit: String?, time: Timestamp, code: String, message: String, eventText: String?) {
         eventsRejected += 1
-        onLog("refused \(id): \(message)")
+        onLog("refused \(id): " + (message.hasPrefix(code) ? message : "\(code): \(message)"))
         let payload = JSONValue.object([("unit", unit.map { .string($0) } ?? .null), ("time", .string(time.iso8601)),
                                         ("error", .object([("code", .string(code)), ("message", .string(message))]))])
         pendingDrafts.append(JournalRecordDraft(kind: .rejected, eventID: id, unit: unit, time: time.iso8601, payload: payload.serialized()))
