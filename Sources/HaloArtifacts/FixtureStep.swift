@@ -300,7 +300,7 @@ extension FixtureStep {
                             slope: try node.required("slope").amount(decimals: decimals))
         case "file":
             let hop = try node.optional("hop")?.timeSpan()
-            let maxChange = try node.optional("max_change")?.rate()
+            let maxChange = try node.optional("max_change").map { node throws(ArtifactError) in try ConfiguratorSpec.parseMaxChange(node) }
             guard hop != nil || maxChange != nil else { throw node.error("configure file sets 'hop' and/or 'max_change'") }
             return .file(hop: hop, maxChange: maxChange)
         case "set_rate_limit":

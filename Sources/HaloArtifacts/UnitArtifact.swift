@@ -188,8 +188,7 @@ public struct UnitArtifact: Sendable {
             try node.allowOnly(["hop", "max_change", "inits"])
             if let hop = try node.optional("hop") { configurator.hop = try hop.timeSpan() }
             if let change = try node.optional("max_change") {
-                configurator.maxChange = try change.rate()
-                guard configurator.maxChange >= Rate.one else { throw change.error("max_change must be at least 1") }
+                configurator.maxChange = try ConfiguratorSpec.parseMaxChange(change)
             }
             if let inits = try node.optional("inits") {
                 for (key, value) in try inits.entries() {

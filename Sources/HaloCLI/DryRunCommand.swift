@@ -98,7 +98,8 @@ enum DryRunFormatter {
         if result.passed {
             lines.append(Output.green("PASS") + " \(result.steps.count) steps")
         } else if result.exitCode == 3 {
-            lines.append(Output.red("FAIL") + " policy failure (\(result.loadFailure?.description ?? "a hook failed and the fixture does not expect POLICY_FAILURE"))")
+            // A load failure was printed above; said once.
+            lines.append(Output.red("FAIL") + " policy failure (\(result.loadFailure != nil ? "the policy did not load" : "a hook failed and the fixture does not expect POLICY_FAILURE"))")
         } else {
             lines.append(Output.red("FAIL") + " \(failed) of \(result.steps.count) steps failed")
         }

@@ -91,6 +91,9 @@ public enum FixtureRunner {
         let halo = try HaloLocator.halo(for: fixture.unit, explicit: fixture.haloPath)
         let stdlib = explicitStdlib ?? StdlibLocator.find(near: [fixture.path, fixture.unit.policyFile])
         let times = try stepTimes(fixture)
+        // The same input checks as `halo check` and `halo run`: a missing policy file, a pin or
+        // template mismatch is invalid input (exit 2), not a policy failure.
+        try UnitValidation.checkFiles(fixture.unit, templates: halo?.templates ?? [:])
         let sentinel: UnitSentinel
         do {
             sentinel = try UnitSentinel(artifact: fixture.unit, schedule: halo?.settlement ?? .standard, start: fixture.start,
@@ -174,6 +177,13 @@ public enum FixtureRunner {
                 current = time
             case .after(let span):
                 current = Timestamp(seconds: current.seconds + span.milliseconds / 1000)
+            }
+            // Bounded work: a jump past the horizon would fire a cycle for every day on the way.
+            let previous = times.last ?? fixture.start
+            if current.seconds - previous.seconds > CatchUp.horizonSeconds {
+                throw ArtifactError(.fixtureInvalid, file: fixture.path, line: step.line, field: "steps[\(step.index)]",
+                                    "\(current.iso8601) is \(CatchUp.describeGap(from: previous, to: current)) after the previous step; "
+                                    + "a step may be at most \(CatchUp.horizonDays) days after the one before")
             }
             times.append(current)
         }

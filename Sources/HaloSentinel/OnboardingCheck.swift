@@ -37,48 +37,53 @@ public enum OnboardingCheck {
                              stdlib: String?) -> UnitOnboarding {
         var items: [ChecklistItem] = []
 
-        // Factory template: named and hashed, and the hash matches the file when one is known.
+        // Factory template: named and hashed, and the hash matches the file when one is known
+        // (UnitValidation: the same check `halo run` and `halo dry-run` make).
         var template = ChecklistItem(title: "factory template named and hashed", ok: true,
                                      detail: "\(unit.templateName) sha256 \(unit.templateSHA256.prefix(12))…", code: nil)
-        if let file = unit.templateFile ?? templates[unit.templateName] {
-            if let digest = FileDigest.sha256(ofFile: file) {
-                if digest != unit.templateSHA256 {
-                    template.ok = false
-                    template.code = "integrity-mismatch"
-                    template.detail = "template file \(file) has sha256 \(digest), the artifact names \(unit.templateSHA256)"
-                } else {
-                    template.detail += " matches \(PolicyHost.chunkName(file))"
-                }
+        do {
+            if let file = try UnitValidation.checkTemplate(unit, templates: templates) {
+                template.detail += " matches \(PolicyHost.chunkName(file))"
             } else {
-                template.ok = false
-                template.code = "artifact-invalid"
-                template.detail = "template file \(file) cannot be read"
+                template.detail += " (no template file known to verify against)"
             }
-        } else {
-            template.detail += " (no template file known to verify against)"
+        } catch {
+            template.ok = false
+            template.code = error.code.rawValue
+            template.detail = UnitValidation.serviceError(error).message   // the code is shown once, after it
         }
         items.append(template)
 
-        // The policy loads in the sandbox under the artifact's budgets, pin verified.
-        var hooks: Set<String> = []
+        // The policy file exists and matches its pin, then loads in the sandbox under the
+        // artifact's budgets. One failure, one line: hooks are not listed for a policy that did not load.
+        var hooks: Set<String>?
         do {
-            let host = try PolicyHost(file: unit.policyFile, limits: unit.limits, stdlib: stdlib, pin: unit.policySHA256)
+            try UnitValidation.checkPolicyFile(unit)
+            let host = try UnitValidation.loadPolicy(unit, stdlib: stdlib)
             hooks = host.hooks
             let pin = unit.policySHA256 == nil ? "not pinned" : "pin verified"
             items.append(ChecklistItem(title: "policy loads in the sandbox", ok: true,
                                        detail: "\(PolicyHost.chunkName(unit.policyFile)) sha256 \(host.sha256.prefix(12))… (\(pin)), \(host.memoryInUse / 1024) KiB", code: nil))
+        } catch let error as ArtifactError {
+            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false,
+                                       detail: UnitValidation.serviceError(error).message, code: error.code.rawValue))
+        } catch let error as PolicyFailure {
+            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false,
+                                       detail: (error.location.map { "\($0): " } ?? "") + error.message, code: error.code))
         } catch {
-            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false, detail: error.description, code: error.code))
+            items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false, detail: "\(error)", code: "policy-error"))
         }
 
         // Required hooks: settle always; signals when the Unit declares signals; respond when it declares responses.
-        var required = ["settle"]
-        if !unit.signals.isEmpty { required.append("signals") }
-        if !unit.responses.isEmpty { required.append("respond") }
-        let missing = required.filter { !hooks.contains($0) }
-        items.append(ChecklistItem(title: "required hooks present", ok: missing.isEmpty,
-                                   detail: missing.isEmpty ? hooks.sorted().joined(separator: ", ") : "missing \(missing.joined(separator: ", "))",
-                                   code: missing.isEmpty ? nil : "artifact-invalid"))
+        if let hooks {
+            var required = ["settle"]
+            if !unit.signals.isEmpty { required.append("signals") }
+            if !unit.responses.isEmpty { required.append("respond") }
+            let missing = required.filter { !hooks.contains($0) }
+            items.append(ChecklistItem(title: "required hooks present", ok: missing.isEmpty,
+                                       detail: missing.isEmpty ? hooks.sorted().joined(separator: ", ") : "missing \(missing.joined(separator: ", "))",
+                                       code: missing.isEmpty ? nil : "artifact-invalid"))
+        }
 
         // Reporting: positions and yields at least.
         let lacking = requiredReporting.filter { !unit.reporting.contains($0) }
@@ -98,7 +103,8 @@ public enum OnboardingCheck {
                                    detail: problems.isEmpty ? unit.rateLimits.map { "\($0.key)" }.joined(separator: ", ") : problems.joined(separator: "; "),
                                    code: problems.isEmpty ? nil : "artifact-invalid"))
 
-        if runTests {
+        // The policy's own tests, when it loaded (a policy that did not load fails every one of them).
+        if runTests, hooks != nil {
             let fixtures = TestDiscovery.fixtures(ofUnitAt: unit.path)
             var failed: [String] = []
             for path in fixtures {
@@ -112,7 +118,8 @@ public enum OnboardingCheck {
             let ok = !fixtures.isEmpty && failed.isEmpty
             let detail = fixtures.isEmpty ? "no fixtures in tests/" :
                 failed.isEmpty ? "\(fixtures.count) fixtures pass" : "\(failed.count) of \(fixtures.count) fail: \(failed.joined(separator: ", "))"
-            items.append(ChecklistItem(title: "policy passes its tests", ok: ok, detail: detail, code: ok ? nil : "policy-error"))
+            let code = ok ? nil : fixtures.isEmpty ? "no-fixtures" : "test-failed"
+            items.append(ChecklistItem(title: "policy passes its tests", ok: ok, detail: detail, code: code))
         }
         return UnitOnboarding(unit: unit.name, path: unit.path, items: items)
     }

@@ -49,9 +49,11 @@ final class PolicyHost {
                                              metamethods: AmountBinding.metamethods, methods: AmountBinding.methods)
             try sandbox.registerModule(name: "halo.host", functions: AmountBinding.moduleFunctions)
             let table = try sandbox.load(source: source, chunkName: chunk)
+            // A load-time fault of the policy itself, not a decision: policy-error, with the usual cause.
             guard case .table = sandbox.value(of: table) else {
-                throw PolicyFailure(code: "bad-decision",
-                                    message: "policy '\(file)' must return a table of hooks (settle, signals, respond, migrate)")
+                throw PolicyFailure(code: "policy-error",
+                                    message: "the policy must return a table of hooks (settle, signals, respond, migrate); did you forget `return P` at the end?",
+                                    location: chunk)
             }
             self.sandbox = sandbox
             self.table = table
@@ -67,7 +69,8 @@ final class PolicyHost {
         self.file = file
         self.sha256 = digest
         guard hooks.contains("settle") || !requireSettle else {
-            throw PolicyFailure(code: "bad-decision", message: "policy '\(file)' has no settle hook (required)")
+            throw PolicyFailure(code: "policy-error", message: "the policy has no settle hook (required); define `function P.settle(ctx)`",
+                                location: chunk)
         }
     }
 

@@ -61,6 +61,7 @@ extension SentinelService {
                 outcome.message = "fixtures fail with the edited policy: \(failing.joined(separator: ", "))"
             }
         }
+        let decisionsBefore = sentinel.decisions.count, actionsBefore = sentinel.actions.count, signalsBefore = sentinel.signals.count
         if outcome.accepted {
             do {
                 let windowOpen = sentinel.inProcessingWindow
@@ -68,20 +69,24 @@ extension SentinelService {
                 if windowOpen { outcome.message = "deferred until after settlement (processing window)" }
             } catch {
                 outcome.accepted = false
-                outcome.message = error.description
+                outcome.message = error.message
             }
+        } else {
+            outcome.message = "\(UnitSentinel.reloadRefused): \(outcome.message)"
         }
-        let payload = JSONValue.object([
-            ("unit", .string(unit)), ("time", .string(now.iso8601)), ("file", .string(file)),
-            ("sha256", FileDigest.sha256(ofFile: file).map { .string($0) } ?? .null),
-            ("accepted", .bool(outcome.accepted)), ("message", .string(outcome.message)),
-        ])
-        pendingDrafts.append(JournalRecordDraft(kind: .reload, unit: unit, time: now.iso8601, payload: payload.serialized()))
-        pendingDecisions.append(.object([("type", .string("reload")), ("unit", .string(unit)), ("revision", .int(Int64(halo.revision))),
-                                         ("time", .string(now.iso8601)), ("file", .string(PolicyHost.chunkName(file))),
-                                         ("accepted", .bool(outcome.accepted)), ("message", .string(outcome.message))]))
+        // A swap or a deferral is recorded by the Sentinel's own log (one shape, see
+        // SentinelService+Attribution); a refusal is recorded here, once.
+        _ = sentinel.takeRecordedTape()
+        queueDecisions(sentinel, eventID: nil, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
+        if !outcome.accepted {
+            let identity = sentinel.policyIdentity
+            queueReloadRecord(reloadRecord(unit: unit, time: now, status: "refused", file: file, sha256: FileDigest.sha256(ofFile: file),
+                                           previous: Self.policyJSON(file: identity.file, sha256: identity.sha256),
+                                           requestedAt: now, eventID: nil, message: outcome.message),
+                              unit: unit, time: now)
+        }
+        appendSwapRecords()
         try flush()
-        onLog("reload \(unit) \(PolicyHost.chunkName(file)): \(outcome.accepted ? "" : "REFUSED, the previous policy keeps running: ")\(outcome.message)")
         return outcome
     }
 }

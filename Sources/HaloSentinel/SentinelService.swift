@@ -81,10 +81,20 @@ public final class SentinelService {
     public internal(set) var artifactEdits = ArtifactEditBook()
     /// What settlement statements need between settlements (SentinelService+Statements.swift).
     var statementBook = StatementBook()
+    /// Journal records of policy swaps, appended after the record that carries the calls
+    /// made before them (``appendSwapRecords()``).
+    var pendingSwapDrafts: [JournalRecordDraft] = []
+    /// Wall-clock seconds, only to pace progress lines (injected by tests).
+    public var wallClock: () -> Double = { Date().timeIntervalSince1970 }
+    /// A catch-up over a long gap logs progress at most this often (seconds of wall time).
+    public var progressEvery: Double = 1
 
     /// Opens (or creates) the journal in `stateDirectory` and rebuilds every Unit from it.
     public init(haloPath: String?, stateDirectory: String, clock: ServiceClock, start: Timestamp? = nil,
                 role: JournalRole = .writer, synchronous: JournalSynchronous = .full) throws(ServiceError) {
+        // A Sentinel that cannot start creates no journal and reads no event: the Halo, its
+        // Units' files, pins and policies are validated before anything is written.
+        let validated = try haloPath.map { path throws(ServiceError) in try Self.validatedHalo(path, startup: role == .writer) }
         do {
             if role == .writer {
                 try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
@@ -112,11 +122,7 @@ public final class SentinelService {
         guard let path else {
             throw ServiceError(code: "artifact-invalid", message: "no Halo Artifact given and none recorded in \(stateDirectory)", invalidInput: true)
         }
-        do {
-            halo = try HaloArtifact.load(path: path)
-        } catch {
-            throw ServiceError(code: error.code.rawValue, message: error.description, invalidInput: true)
-        }
+        if let validated { halo = validated } else { halo = try Self.validatedHalo(path, startup: role == .writer) }
         stdlib = StdlibLocator.find(near: [path])
         haloFile = PolicyHost.absolute(path)
         unitNames = halo.units.map(\.name)
@@ -143,7 +149,8 @@ public final class SentinelService {
         let payload = JSONValue.object([("halo", .string(haloFile)), ("halo_name", .string(halo.name)),
                                         ("revision", .int(Int64(halo.revision))), ("start", .string(start.iso8601)),
                                         ("clock", .string(clock.rawValue))])
-        pendingDrafts.append(JournalRecordDraft(kind: Self.genesisKind, time: start.iso8601, payload: payload.serialized()))
+        // First in the journal, before refusals of lines read while the clock had not started.
+        pendingDrafts.insert(JournalRecordDraft(kind: Self.genesisKind, time: start.iso8601, payload: payload.serialized()), at: 0)
     }
 
     /// True once the Units exist (a fresh simulated run creates them at its first event).
@@ -156,7 +163,7 @@ public final class SentinelService {
                 let sentinel = try UnitSentinel(artifact: artifact, schedule: halo.settlement, start: start, stdlib: stdlib,
                                                 migrationProcedure: halo.procedures["migration"], dailyClock: true)
                 if let failure = sentinel.policyLoadFailure {
-                    throw ServiceError(code: failure.code, message: "unit \(artifact.name): \(failure)", invalidInput: true)
+                    throw UnitValidation.serviceError(failure, owner: "unit \(artifact.name)")
                 }
                 sentinel.recordsTape = true
                 observeSettlements(sentinel)
@@ -192,7 +199,7 @@ public final class SentinelService {
         }
         recoveredFromSeq = start
         var cursor = journal.records(from: start)
-        var lastReload: [String: String] = [:]
+        var lastReload: [String: (file: String, status: String)] = [:]
         do {
             while let record = try cursor.next() {
                 let payload = try JSONParser.parse(record.payload)
@@ -202,7 +209,12 @@ public final class SentinelService {
                 case Self.artifactProposedKind, Self.artifactCancelledKind:
                     try replayArtifactRecord(record, payload: payload)
                 case .reload:
-                    if let unit = record.unit, case .string(let file)? = payload["file"] { lastReload[unit] = file }
+                    // A refused reload changed nothing; a deferred one is still waiting for settlement.
+                    if let unit = record.unit, case .string(let file)? = payload["file"] {
+                        var status = payload["accepted"] == .bool(false) ? "refused" : "swapped"
+                        if case .string(let recorded)? = payload["status"] { status = recorded }
+                        if status != "refused" { lastReload[unit] = (file, status) }
+                    }
                 default:
                     continue
                 }
@@ -214,9 +226,15 @@ public final class SentinelService {
             throw ServiceError(code: "journal-corrupt", message: "cannot replay the journal: \(error)", invalidInput: false)
         }
         // Live calls after recovery use the policy that was last swapped in.
-        for (unit, file) in lastReload {
-            try? sentinels[unit]?.reload(file, pin: nil, at: now)
-            _ = sentinels[unit]?.takeRecordedTape()
+        for (unit, last) in lastReload {
+            guard let sentinel = sentinels[unit] else { continue }
+            if last.status == "deferred", sentinel.inProcessingWindow {
+                sentinel.pendingReload = last.file
+            } else {
+                try? sentinel.reload(last.file, pin: nil, at: now)
+            }
+            _ = sentinel.takeRecordedTape()
+            sentinel.clearLogs()
         }
         for sentinel in sentinels.values where sentinel.replayDiverged {
             throw ServiceError(code: "replay-diverged", message: "unit \(sentinel.artifact.name): the journal's hook outcomes do not match the replay",
@@ -300,11 +318,16 @@ public final class SentinelService {
             do { known = try journal.journaledEventIDs(among: ids) } catch {
                 throw ServiceError(code: "journal-io", message: "\(error)", invalidInput: false)
             }
+            let first = parsed.lazy.compactMap { entry -> FeedEvent? in
+                if case .success(let event) = entry.result, self.canStart(at: event.time) { return event } else { return nil }
+            }.first
+            if let first { try startIfNeeded(at: first.time) }
             var seen: Set<String> = []
             for (entry, id) in zip(parsed, ids) {
                 if known.contains(id) || !seen.insert(id).inserted { eventsSkipped += 1; continue }
                 switch entry.result {
                 case .success(let event):
+                    if clock == .sim, horizonFailure(event.time) == nil, let time = event.time { try catchUp(to: time) }
                     if apply(event) { applied += 1 }
                 case .failure(let error):
                     // An event for a Unit that a pending Artifact Edit brings up by the event's time.
@@ -325,16 +348,18 @@ public final class SentinelService {
     /// Applies one event in memory and queues its journal record; false when it was refused.
     @discardableResult
     func apply(_ event: FeedEvent) -> Bool {
-        if !started {
-            let first = event.time ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
-            let midnight = first.startOfDay
-            do { try begin(at: midnight) } catch {
-                onLog("cannot start: \(error)")
-                return false
-            }
-            now = midnight
+        // Callers start the Units first (startIfNeeded), so an event is never read and dropped;
+        // only an event too far ahead to start the clock with is left, and it is refused.
+        guard started else {
+            reject(id: event.id, unit: event.unit, time: now, code: CatchUp.tooFarCode,
+                   message: "event time \(event.time?.iso8601 ?? "-") is more than \(CatchUp.horizonDays) days after the wall clock; "
+                       + "a fresh Sentinel's clock starts at its first event within the horizon", eventText: event.text)
+            return false
         }
-        guard let sentinel = sentinels[event.unit] else { return false }
+        guard let sentinel = sentinels[event.unit] else {
+            reject(id: event.id, unit: nil, time: now, code: "fixture-invalid", message: "unknown unit '\(event.unit)'", eventText: event.text)
+            return false
+        }
         let time: Timestamp
         switch clock {
         case .sim: time = max(now, event.time ?? now)
@@ -343,6 +368,10 @@ public final class SentinelService {
         if let eventTime = event.time, eventTime < now, clock == .sim {
             reject(id: event.id, unit: event.unit, time: now, code: "fixture-invalid",
                    message: "event time \(eventTime.iso8601) is before the Sentinel's clock \(now.iso8601)", eventText: event.text)
+            return false
+        }
+        if clock == .sim, let message = horizonFailure(event.time) {
+            reject(id: event.id, unit: event.unit, time: now, code: CatchUp.tooFarCode, message: message, eventText: event.text)
             return false
         }
         // Every Unit's clock moves together, so each cycle fires (and is journaled) when it is due.
@@ -354,7 +383,9 @@ public final class SentinelService {
         do { try Authority(roles: halo.roles).perform(event.step, on: sentinel, at: time, source: .feed) } catch { failure = error }
         let tape = sentinel.takeRecordedTape()
         var payload: [(String, JSONValue)] = [("unit", .string(event.unit)), ("time", .string(time.iso8601)),
-                                              ("clocks", takeClocks())]
+                                              ("clocks", takeClocks()), ("revision", .int(Int64(halo.revision))),
+                                              ("policy", policyBeforeSwaps(sentinel))]
+        if !sentinel.swaps.isEmpty { payload.append(("swaps", swapMarks(sentinel))) }
         if let failure {
             // A refused event changes nothing, but the cycles it triggered did happen: keep their tape.
             payload.append(("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))])))
@@ -371,53 +402,22 @@ public final class SentinelService {
             eventsApplied += 1
         }
         queueDecisions(sentinel, eventID: event.id, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
+        appendSwapRecords()
         return failure == nil
     }
 
     func reject(id: String, unit: String?, time: Timestamp, code: String, message: String, eventText: String?) {
         eventsRejected += 1
-        onLog("refused \(id): \(message)")
+        onLog("refused \(id): " + (message.hasPrefix(code) ? message : "\(code): \(message)"))
         let payload = JSONValue.object([("unit", unit.map { .string($0) } ?? .null), ("time", .string(time.iso8601)),
                                         ("error", .object([("code", .string(code)), ("message", .string(message))]))])
         pendingDrafts.append(JournalRecordDraft(kind: .rejected, eventID: id, unit: unit, time: time.iso8601, payload: payload.serialized()))
     }
 
-    /// Decision log lines for what `sentinel` decided since the given counts; the Sentinel's
-    /// own logs are then cleared (the lines are journaled and printed, not kept).
-    func queueDecisions(_ sentinel: UnitSentinel, eventID: String?, decisionsFrom: Int, actionsFrom: Int, signalsFrom: Int) {
-        defer { sentinel.clearLogs() }
-        statementBook.note(sentinel, signalsFrom: signalsFrom, actionsFrom: actionsFrom)
-        guard sentinel.decisions.count > decisionsFrom || sentinel.signals.count > signalsFrom
-                || sentinel.actions.count > actionsFrom else { return }
-        let identity = sentinel.policyIdentity
-        let common: [(String, JSONValue)] = [
-            ("unit", .string(sentinel.artifact.name)), ("revision", .int(Int64(halo.revision))),
-            ("policy", .object([("file", .string(PolicyHost.chunkName(identity.file))), ("sha256", identity.sha256.map { .string($0) } ?? .null)])),
-            ("event", eventID.map { .string($0) } ?? .null),
-        ]
-        for record in sentinel.decisions[decisionsFrom...] {
-            pendingDecisions.append(.object([("type", .string("decision"))] + common + [
-                ("time", .string(record.time.iso8601)), ("hook", .string(record.hook)), ("result", record.result),
-                ("error", record.failure.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null),
-            ]))
-        }
-        for signal in sentinel.signals[signalsFrom...] {
-            pendingDecisions.append(.object([("type", .string("signal"))] + common + [
-                ("time", .string(signal.time.iso8601)), ("code", .string(signal.code)),
-                ("severity", .string(signal.severity.rawValue)), ("message", .string(signal.message)),
-            ]))
-        }
-        for action in sentinel.actions[actionsFrom...] {
-            pendingDecisions.append(.object([("type", .string("action"))] + common + [
-                ("time", .string(action.time.iso8601)), ("action", .string(action.action)),
-                ("applied", .bool(action.applied)), ("reason", .string(action.reason)),
-            ]))
-        }
-    }
-
     /// Commits what is pending, then acknowledges it: decision lines are printed only now.
     public func flush() throws(ServiceError) {
-        guard !pendingDrafts.isEmpty else { return }
+        // Nothing is journaled before the genesis record: refusals wait for the clock to start.
+        guard !pendingDrafts.isEmpty, started else { return }
         let drafts = pendingDrafts
         pendingDrafts = []
         try commit(drafts)
@@ -469,11 +469,14 @@ public final class SentinelService {
     /// Fires every cycle due up to `time` on every Unit (the real clock moving on) and
     /// journals the clock move.
     public func advance(to time: Timestamp) throws(ServiceError) {
+        try catchUp(to: time)
         queueAdvance(to: time)
         if !pendingClocks.isEmpty {
-            let payload = JSONValue.object([("time", .string(time.iso8601)), ("clocks", takeClocks())])
+            let payload = JSONValue.object([("time", .string(time.iso8601)), ("clocks", takeClocks()),
+                                            ("revision", .int(Int64(halo.revision)))])
             pendingDrafts.append(JournalRecordDraft(kind: Self.clockKind, time: time.iso8601, payload: payload.serialized()))
         }
+        appendSwapRecords()
         try flush()
     }
 
@@ -495,8 +498,11 @@ public final class SentinelService {
             sentinel.advance(to: time)
             let tape = sentinel.takeRecordedTape()
             guard sentinel.decisions.count > decisionsBefore || !tape.isEmpty else { continue }
-            pendingClocks.append(.object([("unit", .string(name)), ("time", .string(time.iso8601)),
-                                          ("tape", .array(tape.map { $0.json() }))]))
+            // The policy that made the tape's first calls; a swap inside the move is marked at its tape index.
+            var entry: [(String, JSONValue)] = [("unit", .string(name)), ("time", .string(time.iso8601)),
+                                                ("tape", .array(tape.map { $0.json() })), ("policy", policyBeforeSwaps(sentinel))]
+            if !sentinel.swaps.isEmpty { entry.append(("swaps", swapMarks(sentinel))) }
+            pendingClocks.append(.object(entry))
             queueDecisions(sentinel, eventID: nil, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
         }
         now = time
@@ -533,6 +539,23 @@ public final class SentinelService {
                 }
             }
             let known = try journal.journaledEventIDs(among: ids.values)
+            if !started {
+                let first = pending.lazy.compactMap { item -> FeedEvent? in
+                    if case .success(let event)? = parsed[item.id], self.canStart(at: event.time) { return event } else { return nil }
+                }.first
+                if let first {
+                    try startIfNeeded(at: first.time)
+                    try flush()
+                }
+                // The inbox keeps its items until an event can start the clock.
+                guard started else { return 0 }
+            }
+            // A long gap is caught up (and committed) before the inbox transaction opens.
+            if clock == .sim, let earliest = parsed.values.compactMap({ result -> Timestamp? in
+                if case .success(let event) = result, horizonFailure(event.time) == nil { return event.time } else { return nil }
+            }).min() {
+                try catchUp(to: earliest)
+            }
             var seen: Set<String> = []
             let take = try journal.takeInbox(limit: pending.count) { item in
                 let id = ids[item.id] ?? item.eventID
@@ -543,8 +566,10 @@ public final class SentinelService {
                 }
                 switch parsed[item.id] {
                 case .success(let event)? where !duplicate:
+                    // The event's own record goes in the inbox transaction; swap records follow it.
+                    let mark = pendingDrafts.count
                     apply(event)
-                    return pendingDrafts.removeLast()
+                    return pendingDrafts.remove(at: mark)
                 case .failure(let error)? where !duplicate:
                     eventsRejected += 1
                     onLog("refused \(id): \(error.description)")
@@ -557,6 +582,7 @@ public final class SentinelService {
                     return JournalRecordDraft(kind: .event, eventID: id, time: now.iso8601, payload: "{}")
                 }
             }
+            try flush()
             acknowledgeDecisions()
             snapshotIfDue()
             return take.items.count

@@ -117,9 +117,16 @@ extension UnitSentinel {
         apply(decision, at: time)
         runSignals(at: time)
         if let before { onSettlement?(self, before) }
+        // A deferred reload takes effect now, after the old policy's post-settlement calls.
         if let file = pendingReload {
             pendingReload = nil
-            try? reload(file, pin: nil, at: time)
+            if let pending = pendingCandidate, pending.host.file == file {
+                pendingCandidate = nil
+                swap(to: pending.host, at: time, requestedAt: pending.requestedAt)
+            } else {
+                // Restored from a snapshot: the candidate is compiled again from its file.
+                try? reload(file, pin: nil, at: time)
+            }
         }
     }
 

@@ -118,6 +118,11 @@ public final class UnitSentinel {
     var lockedAt: Timestamp?
     var lastSettlement: (time: Timestamp, rate: Rate)?
     var pendingReload: String?
+    /// The deferred reload's compiled policy and when it was asked for: the swap at settlement
+    /// installs exactly the source that was checked.
+    var pendingCandidate: (host: PolicyHost, requestedAt: Timestamp)?
+    /// Swaps that took effect since the logs were last cleared.
+    public internal(set) var swaps: [PolicySwap] = []
     var cycleCursor: Timestamp
     var runtimeSignals: [RaisedSignal] = []
     var lastPolicyPath: String
@@ -270,10 +275,11 @@ public final class UnitSentinel {
         do {
             candidate = try PolicyHost(file: file, limits: artifact.limits, stdlib: stdlib, pin: pin)
         } catch {
-            throw StepFailure(code: error.code, message: "reload refused, the previous policy keeps running: \(error)")
+            throw StepFailure(code: error.code, message: "\(Self.reloadRefused): \(error)")
         }
         if inProcessingWindow {
             pendingReload = file
+            pendingCandidate = (candidate, time)
             logDecision(DecisionRecord(time: time, hook: "reload", result: .object([
                 ("policy", .string(PolicyHost.chunkName(file))), ("sha256", .string(candidate.sha256)),
                 ("deferred", .string("inside the processing window; applies after settlement")),
@@ -283,7 +289,15 @@ public final class UnitSentinel {
         swap(to: candidate, at: time)
     }
 
-    func swap(to candidate: PolicyHost, at time: Timestamp) {
+    /// The words of every refused reload, said once.
+    public static let reloadRefused = "reload refused, the previous policy keeps running"
+
+    func swap(to candidate: PolicyHost, at time: Timestamp, requestedAt: Timestamp? = nil) {
+        let previous = policyIdentity
+        swaps.append(PolicySwap(time: time, requestedAt: requestedAt ?? time, file: candidate.file, sha256: candidate.sha256,
+                                previousFile: previous.file, previousSHA256: previous.sha256,
+                                decisionIndex: decisions.count, signalIndex: signals.count, actionIndex: actions.count,
+                                tapeIndex: recordedTape.count))
         policy = candidate
         policyLoadFailure = nil
         lastPolicyPath = candidate.file
@@ -353,6 +367,7 @@ public final class UnitSentinel {
         signals.removeAll(keepingCapacity: true)
         actions.removeAll(keepingCapacity: true)
         printed.removeAll(keepingCapacity: true)
+        swaps.removeAll()
     }
 
     /// Hook outcomes to use instead of calling the policy, in order.

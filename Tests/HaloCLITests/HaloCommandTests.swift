@@ -122,6 +122,8 @@ struct HaloProcess {
         let directory = try HaloProcess.temporaryDirectory()
         let unitText = try String(contentsOfFile: HaloProcess.repository.path + "/\(example)/units/tbill/unit.yaml", encoding: .utf8)
             .replacingOccurrences(of: "../../../../policies/tbill.lua", with: "garbage.lua")
+            // The copied Unit must stay valid input (dry-run verifies the template as check does).
+            .replacingOccurrences(of: "../../templates/lcts-unit.txt", with: HaloProcess.repository.path + "/\(example)/templates/lcts-unit.txt")
         try unitText.write(to: directory.appendingPathComponent("unit.yaml"), atomically: true, encoding: .utf8)
         try "return { settle = function(ctx) return { subscribe = 12.5 } end }\n"
             .write(to: directory.appendingPathComponent("garbage.lua"), atomically: true, encoding: .utf8)
