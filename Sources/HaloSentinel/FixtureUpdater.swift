@@ -170,14 +170,26 @@ public enum FixtureUpdater {
         let keyLine = old[0]
         let prefixEnd = keyLine.index(keyLine.startIndex, offsetBy: location.keyColumn - 1 + "expect:".count)
         let prefix = String(keyLine[..<prefixEnd])
-        if location.flow {
+        if location.flow && !location.empty {
             let body = "{ " + entries.map { entry in
                 "\(entry.key): " + (entry.value ?? flow(entry.children.map { ($0.key, $0.value) }))
             }.joined(separator: ", ") + " }"
             return [prefix + " " + body + (comment(of: old.last!).map { "   " + $0 } ?? "")]
         }
         var lines = [prefix + (location.empty ? "" : (comment(of: keyLine).map { "   " + $0 } ?? ""))]
-        let rendered = block(entries, indent: location.keyColumn - 1 + 2)
+        // A key written on one line (`accounts: { alice: {...} }`) stays on one line.
+        var flowKeys: Set<String> = []
+        for line in old.dropFirst() where !FixtureLayout.isBlankOrComment(line) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if value.hasPrefix("{") { flowKeys.insert(line[..<colon].trimmingCharacters(in: .whitespaces)) }
+        }
+        let indent = old.dropFirst().first { !FixtureLayout.isBlankOrComment($0) }.map { $0.prefix { $0 == " " }.count }
+            ?? location.keyColumn - 1 + 2
+        let rendered = block(entries.map { entry in
+            guard entry.value == nil, flowKeys.contains(entry.key) else { return entry }
+            return Entry(key: entry.key, value: flow(entry.children.map { ($0.key, $0.value) }))
+        }, indent: indent)
         // Keep trailing comments of lines whose key survives, and comment-only lines before them.
         var pendingComments: [String] = []
         var keptComments: [String: (before: [String], trailing: String?)] = [:]

@@ -80,7 +80,8 @@ public enum Scaffold {
                 files.append((templateFile, try read(join(templates, "lcts-unit.txt"))))
             }
         }
-        let templateText = FileManager.default.fileExists(atPath: templateFile) ? try read(templateFile) : files[0].text
+        let templateText: String
+        if let copied = files.first(where: { $0.path == templateFile }) { templateText = copied.text } else { templateText = try read(templateFile) }
         let values = [
             "unit": name, "share": name.uppercased(),
             "policy": relative(from: unitDirectory, to: policyPath),
@@ -124,7 +125,8 @@ public enum Scaffold {
         let digits = afterKey.drop { $0 == " " }.prefix { $0.isNumber }
         guard let revision = Int(digits) else { throw ScaffoldError("\(path):\(revisionLine + 1): revision is not a whole number") }
         let spaces = afterKey.prefix { $0 == " " }
-        lines[revisionLine] = "revision:" + spaces + String(revision + 1) + afterKey.drop { $0 == " " }.dropFirst(digits.count)
+        let tail = String(afterKey.drop { $0 == " " }.dropFirst(digits.count))
+        lines[revisionLine] = "revision:" + String(spaces) + String(revision + 1) + tail
 
         guard let unitsLine = lines.firstIndex(where: { $0.hasPrefix("units:") }) else {
             throw ScaffoldError("\(path): no top-level 'units:' line to add the Unit to")
