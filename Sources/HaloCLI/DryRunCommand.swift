@@ -32,6 +32,10 @@ struct DryRunCommand: ParsableCommand {
 
     func run() throws {
         if update { try UpdateSupport.refuseInCI() }
+        if let unknown = TraceOption.hooks(trace)?.subtracting(TraceOption.known), !unknown.isEmpty {
+            Output.error("--trace: unknown hook \(unknown.sorted().joined(separator: ", ")) (hooks: \(TraceOption.known.sorted().joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
         var exit: Int32 = 0
         var documents: [JSONValue] = []
         for path in fixtures {

@@ -4,6 +4,9 @@ import HaloSentinel
 /// `--trace` and `--trace=settle,signals`: a bare `--trace` is rewritten to `--trace=all`
 /// before parsing, because the argument parser has no option with an optional value.
 enum TraceOption {
+    /// The hooks a policy may define.
+    static let known: Set<String> = ["settle", "signals", "respond", "migrate"]
+
     /// The hooks to show (nil: all of them).
     static func hooks(_ value: String?) -> Set<String>? {
         guard let value, value != "all" else { return nil }

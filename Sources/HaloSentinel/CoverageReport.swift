@@ -7,8 +7,9 @@ import HaloArtifacts
 /// Lines: Lua's public API lists no executable lines of nested functions, so a line counts as
 /// executable when it holds code other than a closing `end`/`else`/bracket (comments, blank
 /// lines and long comments excluded); a line that ran always counts. Params: a parameter
-/// counts as read when the policy file or a module it requires from its own folder names it
-/// (`params.x`, `p.x`, `params["x"]`); this is a reading of the source, not of the run.
+/// counts as read when the policy file, a module it requires from its own folder or the
+/// stdlib names it (`params.x`, `p.x`, `params["x"]`), or the runtime reads it
+/// (`max_rate_increase_per_day`); this is a reading of the source, not of the run.
 ///
 /// ```swift
 /// let report = CoverageReport.build(units: units, results: results, lines: CoverageCollector.shared.snapshot())
@@ -45,6 +46,9 @@ public struct CoverageReport: Sendable {
     public var files: [FileLines]
     public var units: [UnitGaps]
 
+    /// Params the runtime itself reads (`UnitSentinel+Cycle.swift`: the daily cap on rate increases).
+    static let runtimeParams = ["max_rate_increase_per_day"]
+
     /// Builds the report from each Unit's fixture results and the lines the collector saw.
     public static func build(units: [UnitArtifact], results: [DryRunResult], lines: [String: Set<Int>]) -> CoverageReport {
         var gaps: [UnitGaps] = []
@@ -55,7 +59,10 @@ public struct CoverageReport: Sendable {
             let applied = Set(mine.flatMap { $0.actions.filter(\.applied).map(\.action) })
             let policy = PolicyHost.chunkName(unit.policyFile)
             let sources = sourceFiles(of: unit.policyFile)
-            let text = sources.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n")
+            // The stdlib and the runtime read params too (`max_rate_increase_per_day` caps the rate).
+            let stdlib = StdlibLocator.find(near: [unit.policyFile]).map { [$0 + "/halo.lua"] } ?? []
+            let text = (sources + stdlib).compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n")
+                + "\n" + Self.runtimeParams.map { ".\($0)" }.joined(separator: "\n")
             gaps.append(UnitGaps(unit: unit.name, policy: policy, fixtures: mine.count,
                                  unraisedSignals: unit.signals.filter { !raised.contains($0) },
                                  unappliedResponses: unit.responses.map(\.rawValue).filter { !applied.contains($0) },
@@ -158,6 +165,9 @@ public struct CoverageReport: Sendable {
             if let comment = line.range(of: "--") { line = String(line[..<comment.lowerBound]).trimmingCharacters(in: .whitespaces) }
             let closing: Set<String> = ["", "end", "else", "end)", "end,", "}", "},", "})", ")", "]", "end))", "do", "then", "repeat"]
             if closing.contains(line) { continue }
+            // Lua attributes a local function's closure and a string continued on the next
+            // line to other lines: counting them would report lines that can never run.
+            if line.hasPrefix("local function ") || line.hasPrefix("\"") || line.hasPrefix("'") { continue }
             result.append(offset + 1)
         }
         return result

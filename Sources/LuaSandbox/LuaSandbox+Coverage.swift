@@ -22,16 +22,14 @@ extension LuaSandbox {
     public func coveredLines() -> [String: Set<Int>] {
         guard let record = coverageRecord else { return [:] }
         var result: [String: Set<Int>] = [:]
-        let count = Int(record.pointee.nfiles)
-        let stride = MemoryLayout.size(ofValue: record.pointee.files) / Int(HALO_COVERAGE_FILES)
-        let base = UnsafeRawPointer(record).advanced(by: MemoryLayout<halo_coverage>.offset(of: \halo_coverage.files)!)
-        for index in 0..<count {
-            let entry = base.advanced(by: index * stride)
-            let name = String(cString: entry.assumingMemoryBound(to: CChar.self))
-            let bits = entry.advanced(by: 512).assumingMemoryBound(to: UInt8.self)
+        for index in 0..<Int(record.pointee.nfiles) {
+            let entry = halo_coverage_entry(record, Int32(index))!
+            let name = withUnsafeBytes(of: entry.pointee.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             var lines = Set<Int>()
-            for byte in 0..<Int(HALO_COVERAGE_LINES / 8) where bits[byte] != 0 {
-                for bit in 0..<8 where bits[byte] & (1 << bit) != 0 { lines.insert(byte * 8 + bit) }
+            withUnsafeBytes(of: entry.pointee.lines) { bits in
+                for byte in bits.indices where bits[byte] != 0 {
+                    for bit in 0..<8 where bits[byte] & (1 << bit) != 0 { lines.insert(byte * 8 + bit) }
+                }
             }
             result[name, default: []].formUnion(lines)
         }

@@ -38,6 +38,10 @@ void halo_coverage_line(lua_State *L, lua_Debug *ar) {
   record->files[i].lines[ar->currentline >> 3] |= (uint8_t)(1u << (ar->currentline & 7));
 }
 
+const halo_coverage_file *halo_coverage_entry(const halo_coverage *record, int32_t i) {
+  return &record->files[i];
+}
+
 const char *halo_lua_release(void) { return LUA_RELEASE; }
 
 double halo_lua_version_number(void) { return (double)lua_version(NULL); }
