@@ -17,6 +17,9 @@ public final class CoverageCollector: @unchecked Sendable {
     /// Starts recording (sandboxes created from now on get a line hook).
     public func start() { lock.withLock { on = true } }
 
+    /// Stops recording and forgets what was recorded.
+    public func stop() { lock.withLock { on = false; lines = [:] } }
+
     /// Merges what one sandbox ran. Chunk names of modules (`common/halts.lua`) are resolved
     /// against the folder of the policy that required them, so each file has one key: its
     /// path as the policy's chunk name shows it (relative to the working directory).

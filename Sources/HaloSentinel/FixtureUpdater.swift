@@ -74,7 +74,15 @@ public enum FixtureUpdater {
             let old = replacement.last >= replacement.first ? Array(layout.lines[(replacement.first - 1)..<replacement.last]) : []
             if old == replacement.lines { continue }
             diff.append("@@ -\(replacement.first),\(old.count) +\(replacement.first + shift),\(replacement.lines.count) @@")
-            diff += old.map { "-" + $0 } + replacement.lines.map { "+" + $0 }
+            // Unchanged lines at either end are context, not removed and added again.
+            let new = replacement.lines
+            var head = 0
+            while head < old.count, head < new.count, old[head] == new[head] { head += 1 }
+            var tail = 0
+            while tail < old.count - head, tail < new.count - head, old[old.count - 1 - tail] == new[new.count - 1 - tail] { tail += 1 }
+            diff += old[..<head].map { " " + $0 }
+            diff += old[head..<(old.count - tail)].map { "-" + $0 } + new[head..<(new.count - tail)].map { "+" + $0 }
+            diff += old[(old.count - tail)...].map { " " + $0 }
             let start = replacement.first - 1 + shift
             lines.replaceSubrange(start..<(start + old.count), with: replacement.lines)
             shift += replacement.lines.count - old.count
@@ -130,8 +138,14 @@ public enum FixtureUpdater {
             }))
         }
         if expectation.exchangeRate != nil { entries.append(Entry(key: "exchange_rate", value: quoted(observed["exchange_rate"]))) }
-        if expectation.signals != nil { entries.append(Entry(key: "signals", value: list(observed["signals"]))) }
-        if expectation.actions != nil { entries.append(Entry(key: "actions", value: list(observed["actions"]))) }
+        // A list that holds the same set stays in the author's order.
+        func names(_ expected: [String]?, _ key: String) -> String {
+            guard case .array(let items)? = observed[key], let expected else { return list(observed[key]) }
+            let actual = Set(items.compactMap { if case .string(let text) = $0 { return text } else { return nil } })
+            return actual == Set(expected) ? "[" + expected.joined(separator: ", ") + "]" : list(observed[key])
+        }
+        if expectation.signals != nil { entries.append(Entry(key: "signals", value: names(expectation.signals, "signals"))) }
+        if expectation.actions != nil { entries.append(Entry(key: "actions", value: names(expectation.actions, "actions"))) }
         if !expectation.flags.isEmpty {
             entries.append(Entry(key: "flags", value: flow(expectation.flags.map { ($0.name, bare(observed["flags"]?[$0.name])) })))
         }

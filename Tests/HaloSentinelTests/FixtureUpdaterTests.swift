@@ -54,7 +54,7 @@ struct FixtureUpdaterTests {
             .replacingOccurrences(of: "TBILL-A: \"1\" } }   # alice's shares", with: "TBILL-A: \"980\" } }   # alice's shares")
             .replacingOccurrences(of: "{ subscribe: { status: active } }", with: "{ subscribe: { status: dormant } }")
         #expect(update.text == expected)
-        #expect(update.diff.filter { $0.hasPrefix("-") && !$0.hasPrefix("---") }.count == 3)   // the expect line, two values
+        #expect(update.diff.filter { $0.hasPrefix("-") && !$0.hasPrefix("---") }.count == 2)   // the two values; `- expect:` is context
 
         // Written back, the fixture passes and a second update changes nothing.
         try update.text.write(toFile: path, atomically: true, encoding: .utf8)
