@@ -1,10 +1,24 @@
 import HaloArtifacts
 import HaloCore
 
+/// The last settle decision, the last signals and the last applied action of each kind,
+/// kept when the Sentinel clears its logs (after each journaled batch, and during recovery).
+struct StatusMemory {
+    var lastSettle: DecisionRecord?
+    var lastSignals: [RaisedSignal] = []
+    var lastApplied: [String: ActionRecord] = [:]
+
+    mutating func absorb(decisions: [DecisionRecord], signals: [RaisedSignal], actions: [ActionRecord]) {
+        if let settle = decisions.last(where: { $0.hook == "settle" }) { lastSettle = settle }
+        if let latest = signals.last?.time { lastSignals = signals.filter { $0.time == latest } }
+        for action in actions where action.applied { lastApplied[action.action] = action }
+    }
+}
+
 extension UnitSentinel {
     /// A status page of this Unit for `halo state`: exchange rate, queues, rate-limit headroom
     /// (current / max, in %, to two decimals, rounded down), the age of the last report, halts
-    /// and flags with the reason they were set, the signals raised at the last evaluation and
+    /// and flags with the reason they were set, the signals of the last evaluation that raised any, and
     /// the last decision. Lines without a trailing newline; times in UTC.
     public func statusPage() -> [String] {
         var lines = ["\(artifact.name)  (\(artifact.underlying) -> \(artifact.share), policy \(PolicyHost.chunkName(policyIdentity.file)))"]
@@ -37,8 +51,10 @@ extension UnitSentinel {
         } else {
             lines.append("  last report     none received")
         }
+        var memory = statusMemory
+        memory.absorb(decisions: decisions, signals: signals, actions: actions)
         func reason(_ action: String) -> String {
-            actions.last { $0.applied && $0.action == action }.map { ": \($0.reason) (\($0.time.iso8601))" } ?? ""
+            memory.lastApplied[action].map { ": \($0.reason) (\($0.time.iso8601))" } ?? ""
         }
         var flagLines: [String] = []
         if unit.subscriptionsHalted { flagLines.append("subscriptions halted" + reason("halt_subscriptions")) }
@@ -46,14 +62,13 @@ extension UnitSentinel {
         if flags.skipNextCycle { flagLines.append("next cycle skipped" + reason("skip_cycle")) }
         if flags.migrating { flagLines.append("migrating" + reason("migrate")) }
         lines.append("  halts, flags    " + (flagLines.isEmpty ? "none" : flagLines.joined(separator: "\n                  ")))
-        if let latest = signals.last?.time {
-            let active = signals.filter { $0.time == latest }
-            lines.append("  signals         " + active.map { "\($0.code) (\($0.severity.rawValue)): \($0.message)" }
+        if let latest = memory.lastSignals.first?.time {
+            lines.append("  last signals    " + memory.lastSignals.map { "\($0.code) (\($0.severity.rawValue)): \($0.message)" }
                 .joined(separator: "\n                  ") + "  [\(latest.iso8601)]")
         } else {
-            lines.append("  signals         none raised")
+            lines.append("  last signals    none raised")
         }
-        if let decision = decisions.last(where: { $0.hook == "settle" }) {
+        if let decision = memory.lastSettle {
             var text = "  last decision   \(decision.time.iso8601) settle " + decision.result.serialized()
             if let failure = decision.failure { text += " [fallback: \(failure)]" }
             lines.append(text)
