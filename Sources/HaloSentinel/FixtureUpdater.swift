@@ -1,3 +1,4 @@
+import Foundation
 import HaloArtifacts
 import HaloCore
 
@@ -163,7 +164,10 @@ public enum FixtureUpdater {
         }
         var entries = [Entry(key: "accounts", children: objectEntries(observed["accounts"]))]
         if case .object(let accounts)? = observed["accounts"], accounts.isEmpty { entries[0] = Entry(key: "accounts", value: "{}") }
-        entries.append(Entry(key: "queues", children: objectEntries(observed["queues"])))
+        // Queue statuses are written bare (`status: dormant`), as people write them.
+        entries.append(Entry(key: "queues", children: objectEntries(observed["queues"]).map { queue in
+            (queue.key, queue.value.replacingOccurrences(of: #"status: "(\w+)""#, with: "status: $1", options: .regularExpression))
+        }))
         let limits = objectEntries(observed["rate_limits"])
         entries.append(limits.isEmpty ? Entry(key: "rate_limits", value: "{}") : Entry(key: "rate_limits", children: limits))
         entries.append(Entry(key: "exchange_rate", value: quoted(observed["exchange_rate"])))
