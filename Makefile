@@ -2,7 +2,7 @@
 SWIFT ?= swift
 HALO = .build/debug/halo
 
-.PHONY: setup build run test bench clean
+.PHONY: setup build run test bench clean install templates
 
 # Lua 5.4 comes from the system (Debian: liblua5.4-dev). Install it only when missing.
 setup:
@@ -40,3 +40,20 @@ bench: setup
 
 clean:
 	rm -rf .build
+
+# Installs halo for use outside this checkout: PREFIX/bin/halo, and PREFIX/share/halo/ with
+# the Lua stdlib and the `halo new` templates, where the installed binary looks for them
+# (relative to its own path). CONFIG=debug installs a debug build.
+PREFIX ?= /usr/local
+CONFIG ?= release
+install: setup
+	$(SWIFT) build -c $(CONFIG) --product halo
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/halo
+	install -m 755 "$$($(SWIFT) build -c $(CONFIG) --show-bin-path)/halo" $(DESTDIR)$(PREFIX)/bin/halo
+	rm -rf $(DESTDIR)$(PREFIX)/share/halo/stdlib $(DESTDIR)$(PREFIX)/share/halo/templates
+	cp -R stdlib templates $(DESTDIR)$(PREFIX)/share/halo/
+	@echo "installed $(PREFIX)/bin/halo (stdlib and templates in $(PREFIX)/share/halo)"
+
+# Regenerates the `halo new unit --from tbill|mmf|clo-aaa` templates from the shipped policies.
+templates:
+	templates/generate.sh

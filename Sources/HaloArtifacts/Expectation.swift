@@ -45,6 +45,12 @@ public struct Expectation: Sendable, Equatable {
     public var signals: [String]?
     /// The distinct action names applied so far (set equality).
     public var actions: [String]?
+    /// The runtime's flags (`subscriptions_halted`, `relayer_frozen`, `skip_next_cycle`, `migrating`).
+    public var flags: [(name: String, value: Bool)] = []
+    /// The Unit's own accounts (`unit:alm`, ...): account -> asset -> balance.
+    public var unitAccounts: [(account: String, balances: [(asset: String, amount: Amount)])] = []
+    /// Keys of the policy's `ctx.state`, each compared by its text (an amount by its decimal string).
+    public var state: [ReportField] = []
 
     public static func == (a: Expectation, b: Expectation) -> Bool {
         a.accounts.map { "\($0.account)=\($0.balances.map { "\($0.asset):\($0.amount)" })" }
@@ -52,26 +58,41 @@ public struct Expectation: Sendable, Equatable {
             && a.queues.map(\.queue) == b.queues.map(\.queue) && a.queues.map(\.expected) == b.queues.map(\.expected)
             && a.rateLimits.map(\.key) == b.rateLimits.map(\.key) && a.rateLimits.map(\.expected) == b.rateLimits.map(\.expected)
             && a.exchangeRate == b.exchangeRate && a.signals == b.signals && a.actions == b.actions
+            && a.flags.map { "\($0.name)=\($0.value)" } == b.flags.map { "\($0.name)=\($0.value)" }
+            && a.unitAccounts.map { "\($0.account)=\($0.balances.map { "\($0.asset):\($0.amount)" })" }
+            == b.unitAccounts.map { "\($0.account)=\($0.balances.map { "\($0.asset):\($0.amount)" })" }
+            && a.state == b.state
     }
 
     static func parse(_ node: YAMLNode, context: StepContext) throws(ArtifactError) -> Expectation {
-        try node.allowOnly(["accounts", "queues", "rate_limits", "exchange_rate", "signals", "actions"])
+        try node.allowOnly(place: "expect")
         var result = Expectation()
-        if let accounts = try node.optional("accounts") {
-            for (account, balancesNode) in try accounts.entries() {
+        func balances(_ node: YAMLNode) throws(ArtifactError) -> [(account: String, balances: [(asset: String, amount: Amount)])] {
+            var result: [(account: String, balances: [(asset: String, amount: Amount)])] = []
+            for (account, balancesNode) in try node.entries() {
                 var balances: [(asset: String, amount: Amount)] = []
                 for (asset, value) in try balancesNode.entries() {
                     balances.append((asset, try value.amount(decimals: context.unit.decimals(of: asset))))
                 }
-                result.accounts.append((account, balances))
+                result.append((account, balances))
             }
+            return result
+        }
+        if let accounts = try node.optional("accounts") { result.accounts = try balances(accounts) }
+        if let accounts = try node.optional("unit_accounts") { result.unitAccounts = try balances(accounts) }
+        if let flags = try node.optional("flags") {
+            try flags.allowOnly(place: "expect.flags")
+            for (name, value) in try flags.entries() { result.flags.append((name, try value.bool())) }
+        }
+        if let state = try node.optional("state") {
+            for (key, value) in try state.entries() { result.state.append(ReportField(name: key, value: try FixtureStep.reportValue(value))) }
         }
         if let queues = try node.optional("queues") {
             for (name, value) in try queues.entries() {
                 guard let queue = QueueKind(rawValue: name) else {
                     throw value.error("queue is 'subscribe' or 'redeem', not '\(name)'")
                 }
-                try value.allowOnly(["status", "generation", "total_shares", "total_underlying", "reward_per_token"])
+                try value.allowOnly(place: "expect.queues.<queue>")
                 let decimals = queue == .subscribe ? context.underlyingDecimals : context.shareDecimals
                 var expected = QueueExpectation()
                 if let status = try value.optional("status") {
@@ -91,7 +112,7 @@ public struct Expectation: Sendable, Equatable {
         if let limits = try node.optional("rate_limits") {
             let decimals = context.underlyingDecimals
             for (key, value) in try limits.entries() {
-                try value.allowOnly(["current", "max", "slope", "last_amount", "last_updated"])
+                try value.allowOnly(place: "expect.rate_limits.<key>")
                 var expected = RateLimitExpectation()
                 expected.current = try value.optional("current").map { node throws(ArtifactError) in try limitValue(node, decimals) }
                 expected.maxAmount = try value.optional("max").map { node throws(ArtifactError) in try limitValue(node, decimals) }

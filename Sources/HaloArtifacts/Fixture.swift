@@ -40,7 +40,7 @@ public struct Fixture: Sendable {
     public static func load(path: String, unitOverride: String? = nil) throws(ArtifactError) -> Fixture {
         let text = try ArtifactPath.readText(path, code: .fixtureInvalid, referencedFrom: nil)
         let root = try YAMLNode.parse(text, file: path, code: .fixtureInvalid)
-        try root.allowOnly(["name", "description", "unit", "halo", "start", "clock", "accounts", "rate", "state", "steps"])
+        try root.allowOnly(place: "fixture")
         let name = try root.optional("name")?.string() ?? FileName(path).lastComponentWithoutExtension
 
         let unitPath: String

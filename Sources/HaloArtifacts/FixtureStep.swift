@@ -144,7 +144,7 @@ public struct StepContext: Sendable {
 }
 
 extension FixtureStep {
-    static let timingKeys: Set<String> = ["at", "after", "expect_error", "id", "unit", "comment", "actor"]
+    static let timingKeys: Set<String> = ArtifactFields.fields("step")
 
     /// Parses one step mapping (`{at?, after?, expect_error?, <kind>: {...}}`).
     public static func parse(_ node: YAMLNode, index: Int, context: StepContext) throws(ArtifactError) -> FixtureStep {
@@ -183,21 +183,21 @@ extension FixtureStep {
     static func parseAction(kind: String, body: YAMLNode, context: StepContext) throws(ArtifactError) -> StepAction {
         switch kind {
         case "subscribe", "redeem":
-            try body.allowOnly(["account", "amount"])
+            try body.allowOnly(place: "step." + kind)
             let account = try body.required("account").name()
             let decimals = kind == "subscribe" ? context.underlyingDecimals : context.shareDecimals
             let amount = try body.required("amount").amount(decimals: decimals)
             return kind == "subscribe" ? .subscribe(account: account, amount: amount) : .redeem(account: account, amount: amount)
         case "claim", "exit":
-            try body.allowOnly(["account", "queue"])
+            try body.allowOnly(place: "step." + kind)
             let account = try body.required("account").name()
             let queue = try queue(try body.required("queue"))
             return kind == "claim" ? .claim(account: account, queue: queue) : .exit(account: account, queue: queue)
         case "lock":
-            try body.allowOnly(["queue"])
+            try body.allowOnly(place: "step.lock")
             return .lock(queue: try body.optional("queue").map { node throws(ArtifactError) in try queue(node) })
         case "settle":
-            try body.allowOnly(["subscribe", "redeem"])
+            try body.allowOnly(place: "step.settle")
             let subscribe = try body.optional("subscribe").map { node throws(ArtifactError) in
                 try settleOrder(node, capacityDecimals: context.underlyingDecimals, mintedDecimals: context.shareDecimals)
             }
@@ -219,19 +219,19 @@ extension FixtureStep {
         case "configure":
             return .configure(try configureOperation(body, decimals: context.underlyingDecimals))
         case "tick":
-            try body.allowOnly([])
+            try body.allowOnly(place: "step.tick")
             return .tick
         case "reload":
-            try body.allowOnly(["policy"])
+            try body.allowOnly(place: "step.reload")
             let policy = ArtifactPath.resolve(try body.required("policy").string(), against: context.file)
             return .reload(policy: policy)
         case "expect":
             return .expect(try Expectation.parse(body, context: context))
         case "freeze":
-            try body.allowOnly([])
+            try body.allowOnly(place: "step.freeze")
             return .freeze
         case "fund":
-            try body.allowOnly(["account", "asset", "amount"])
+            try body.allowOnly(place: "step.fund")
             let account = try body.required("account").name()
             let asset = try body.required("asset").name()
             guard asset == context.unit.underlying || asset == context.unit.share else {
@@ -246,7 +246,7 @@ extension FixtureStep {
     }
 
     static func settleOrder(_ node: YAMLNode, capacityDecimals: Int, mintedDecimals: Int) throws(ArtifactError) -> SettleOrderSpec {
-        try node.allowOnly(["capacity", "minted"])
+        try node.allowOnly(place: "step.settle.<queue>")
         return SettleOrderSpec(capacity: try node.required("capacity").amount(decimals: capacityDecimals),
                                minted: try node.optional("minted")?.amount(decimals: mintedDecimals))
     }
@@ -274,7 +274,7 @@ extension FixtureStep {
     }
 
     static func rateLimitOperation(_ node: YAMLNode, decimals: Int) throws(ArtifactError) -> RateLimitOperation {
-        try node.allowOnly(["op", "key", "max", "slope", "last_amount", "last_updated", "amount"])
+        try node.allowOnly(place: "step.rate_limit")
         let op = try node.required("op")
         let key = try node.required("key").name()
         switch try op.string() {
@@ -291,7 +291,7 @@ extension FixtureStep {
     }
 
     static func configureOperation(_ node: YAMLNode, decimals: Int) throws(ArtifactError) -> ConfigureOperation {
-        try node.allowOnly(["op", "key", "max", "slope", "hop", "max_change"])
+        try node.allowOnly(place: "step.configure")
         let op = try node.required("op")
         switch try op.string() {
         case "init":

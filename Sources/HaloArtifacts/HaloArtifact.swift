@@ -53,7 +53,7 @@ public struct HaloArtifact: Sendable {
     public static func load(path: String) throws(ArtifactError) -> HaloArtifact {
         let text = try ArtifactPath.readText(path, code: .artifactInvalid, referencedFrom: nil)
         let root = try YAMLNode.parse(text, file: path, code: .artifactInvalid)
-        try root.allowOnly(["halo", "revision", "settlement", "units", "procedures", "templates", "description", "roles", "governance"])
+        try root.allowOnly(place: "halo")
         let name = try root.required("halo").name()
         let revisionNode = try root.required("revision")
         let revision = try revisionNode.int()
@@ -61,7 +61,7 @@ public struct HaloArtifact: Sendable {
 
         var settlement = SettlementSpec.standard
         if let node = try root.optional("settlement") {
-            try node.allowOnly(["lock", "settle", "skip"])
+            try node.allowOnly(place: "halo.settlement")
             if let lock = try node.optional("lock") { settlement.lock = try timeOfDay(lock) }
             if let settle = try node.optional("settle") { settlement.settle = try timeOfDay(settle) }
             guard settlement.lock.hour * 60 + settlement.lock.minute < settlement.settle.hour * 60 + settlement.settle.minute else {
@@ -102,7 +102,8 @@ public struct HaloArtifact: Sendable {
             guard seen.insert(unit.name).inserted else { throw item.error("unit '\(unit.name)' is listed twice") }
             units.append(unit)
         }
-        guard !units.isEmpty else { throw unitsNode.error("a Halo lists at least one Unit") }
+        // An empty list is a Halo just made by `halo new halo`; `halo new unit` fills it.
+        _ = unitsNode
         var halo = HaloArtifact(name: name, revision: revision, settlement: settlement, units: units,
                                 procedures: procedures, templates: templates, path: path)
         halo.roles = try root.optional("roles").map { node throws(ArtifactError) in try HaloRoles.parse(node, units: seen) }

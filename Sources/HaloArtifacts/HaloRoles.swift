@@ -45,7 +45,7 @@ public struct HaloRoles: Sendable, Equatable {
 
     /// Parses the `roles` mapping; every per-Unit key must name a Unit of the Halo.
     static func parse(_ node: YAMLNode, units: Set<String>) throws(ArtifactError) -> HaloRoles {
-        try node.allowOnly(["abeam", "freezer", "cbeam", "pbeam"])
+        try node.allowOnly(place: "halo.roles")
         func holders(_ node: YAMLNode?) throws(ArtifactError) -> [String] {
             guard let node else { return [] }
             return try node.names()
@@ -78,7 +78,7 @@ public struct GovernanceSpec: Sendable, Equatable {
     public static let standard = GovernanceSpec(timelock: TimeSpan(seconds: 14 * 86_400))
 
     static func parse(_ node: YAMLNode) throws(ArtifactError) -> GovernanceSpec {
-        try node.allowOnly(["timelock"])
+        try node.allowOnly(place: "halo.governance")
         var spec = GovernanceSpec.standard
         if let timelock = try node.optional("timelock") {
             spec.timelock = try timelock.timeSpan()

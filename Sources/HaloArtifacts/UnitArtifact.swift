@@ -120,8 +120,7 @@ public struct UnitArtifact: Sendable {
     /// Parses a Unit Artifact's text; `path` locates errors and resolves relative files.
     public static func parse(_ text: String, path: String) throws(ArtifactError) -> UnitArtifact {
         let root = try YAMLNode.parse(text, file: path, code: .artifactInvalid)
-        try root.allowOnly(["unit", "kind", "assets", "template", "policy", "params", "rate_limits",
-                            "configurator", "signals", "responses", "limits", "reporting", "description"])
+        try root.allowOnly(place: "unit")
         var lines: [String: Int] = [:]
         for (key, value) in try root.entries() { lines[key] = value.line }
 
@@ -131,7 +130,7 @@ public struct UnitArtifact: Sendable {
         guard kind == "lcts" else { throw kindNode!.error("unknown kind '\(kind)' (only 'lcts')") }
 
         let assets = try root.required("assets")
-        try assets.allowOnly(["underlying", "share", "decimals"])
+        try assets.allowOnly(place: "unit.assets")
         let underlying = try assets.required("underlying").name()
         let share = try assets.required("share").name()
         guard underlying != share else { throw assets.error("underlying and share must be different assets") }
@@ -145,7 +144,7 @@ public struct UnitArtifact: Sendable {
         }
 
         let template = try root.required("template")
-        try template.allowOnly(["name", "sha256", "file"])
+        try template.allowOnly(place: "unit.template")
         let templateName = try template.required("name").name()
         let templateHashNode = try template.required("sha256")
         let templateSHA256 = try templateHashNode.string().lowercased()
@@ -157,7 +156,7 @@ public struct UnitArtifact: Sendable {
         }
 
         let policy = try root.required("policy")
-        try policy.allowOnly(["file", "sha256"])
+        try policy.allowOnly(place: "unit.policy")
         let policyFile = ArtifactPath.resolve(try policy.required("file").string(), against: path)
         var policySHA256: String?
         if let pin = try policy.optional("sha256") {
@@ -185,14 +184,14 @@ public struct UnitArtifact: Sendable {
         var configurator = ConfiguratorSpec(hop: TimeSpan(milliseconds: 18 * 3_600_000),
                                             maxChange: try! Rate(parsing: "1.25"), inits: [:])
         if let node = try root.optional("configurator") {
-            try node.allowOnly(["hop", "max_change", "inits"])
+            try node.allowOnly(place: "unit.configurator")
             if let hop = try node.optional("hop") { configurator.hop = try hop.timeSpan() }
             if let change = try node.optional("max_change") {
                 configurator.maxChange = try ConfiguratorSpec.parseMaxChange(change)
             }
             if let inits = try node.optional("inits") {
                 for (key, value) in try inits.entries() {
-                    try value.allowOnly(["max", "slope"])
+                    try value.allowOnly(place: "unit.configurator.inits.<key>")
                     configurator.inits[key] = RateLimitInit(
                         maxAmount: try value.required("max").amount(decimals: underlyingDecimals),
                         slope: try value.required("slope").amount(decimals: underlyingDecimals))
@@ -215,7 +214,7 @@ public struct UnitArtifact: Sendable {
 
         var limits = PolicyLimits.standard
         if let node = try root.optional("limits") {
-            try node.allowOnly(["instructions", "memory", "time"])
+            try node.allowOnly(place: "unit.limits")
             if let value = try node.optional("instructions") {
                 limits.instructions = try value.int()
                 guard limits.instructions > 0 else { throw value.error("instructions must be positive") }
@@ -243,7 +242,7 @@ public struct UnitArtifact: Sendable {
             }
             return .unlimited
         }
-        try node.allowOnly(["max", "slope"])
+        try node.allowOnly(place: "unit.rate_limits.<key>")
         return .limited(maxAmount: try node.required("max").amount(decimals: decimals),
                         slope: try node.required("slope").amount(decimals: decimals))
     }

@@ -23,18 +23,28 @@ struct DryRunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the contract's JSON document only.")
     var json = false
 
-    @Flag(name: .long, help: "Show each hook's inputs (ctx) and decision.")
-    var trace = false
+    @Option(name: .long, help: ArgumentHelp("Show each hook's inputs (ctx), indented: --trace for every hook, --trace=settle,signals for some.",
+                                             valueName: "hooks"))
+    var trace: String?
+
+    @Flag(name: .long, help: "Write the observed values into the fixtures' expect steps and print the diff (refused when CI is set).")
+    var update = false
 
     func run() throws {
+        if update { try UpdateSupport.refuseInCI() }
+        if let unknown = TraceOption.hooks(trace)?.subtracting(TraceOption.known), !unknown.isEmpty {
+            Output.error("--trace: unknown hook \(unknown.sorted().joined(separator: ", ")) (hooks: \(TraceOption.known.sorted().joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
         var exit: Int32 = 0
         var documents: [JSONValue] = []
         for path in fixtures {
             do throws(ArtifactError) {
                 let fixture = try Fixture.load(path: path, unitOverride: unit)
-                let result = try FixtureRunner.run(fixture, trace: trace)
+                var result = try FixtureRunner.run(fixture, trace: trace != nil)
+                if update { result = try UpdateSupport.apply(fixture, result, unitOverride: unit) { json ? Output.error($0) : print($0) } }
                 exit = max(exit, result.exitCode)
-                if json { documents.append(result.json()) } else { print(DryRunFormatter.text(result, trace: trace)) }
+                if json { documents.append(result.json()) } else { print(DryRunFormatter.text(result, trace: trace != nil, hooks: TraceOption.hooks(trace))) }
             } catch {
                 exit = max(exit, 2)
                 Output.error(error.description)
@@ -49,7 +59,7 @@ struct DryRunCommand: ParsableCommand {
 
 /// Human text of a dry-run.
 enum DryRunFormatter {
-    static func text(_ result: DryRunResult, trace: Bool) -> String {
+    static func text(_ result: DryRunResult, trace: Bool, hooks: Set<String>? = nil) -> String {
         var lines: [String] = []
         lines.append(Output.bold("fixture ") + "\(result.name) (\(result.fixture))")
         lines.append(Output.bold("unit    ") + "\(result.unit)  policy \(result.policyFile) sha256 \(result.policySHA256.map { String($0.prefix(12)) + "…" } ?? "-")")
@@ -71,8 +81,9 @@ enum DryRunFormatter {
                 var line = "  \(decision.time.iso8601)  " + Output.pad(decision.hook, 9) + decision.result.serialized()
                 if let failure = decision.failure { line += "  " + Output.red("[\(failure)]") }
                 lines.append(line)
-                if trace, let inputs = decision.inputs {
-                    lines.append("      ctx " + inputs.serialized())
+                if trace, let inputs = decision.inputs, hooks?.contains(decision.hook) ?? true {
+                    lines.append("      ctx")
+                    for line in inputs.pretty().split(separator: "\n") { lines.append("        " + line) }
                 }
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HaloSentinel
 
 /// The `halo` command: a thin layer over HaloSentinel; everything here can be called from Swift.
 @main
@@ -10,7 +11,9 @@ struct Halo: ParsableCommand {
         Exit codes: 0 ok; 1 a step, expectation or test failed; 2 invalid input; 3 policy or sandbox failure.
         Documentation: README.md and docs/ in the repository.
         """,
+        version: HaloVersion.text,
         subcommands: [CheckCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SubmitCommand.self,
-                      StateCommand.self, JournalCommand.self, BenchCommand.self, ArtifactCommand.self, StatementCommand.self]
+                      StateCommand.self, JournalCommand.self, BenchCommand.self, ArtifactCommand.self, StatementCommand.self,
+                      NewCommand.self]
     )
 }

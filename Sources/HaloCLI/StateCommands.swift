@@ -78,6 +78,9 @@ struct StateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document.")
     var json = false
 
+    @Option(name: .long, help: "Only this Unit.")
+    var unit: String?
+
     func run() throws {
         let service: SentinelService
         do {
@@ -87,21 +90,21 @@ struct StateCommand: ParsableCommand {
             throw ExitCode(error.invalidInput ? 2 : 3)
         }
         defer { service.close() }
+        if let unit, !service.unitNames.contains(unit) {
+            Output.error("halo state: no Unit '\(unit)' (units: \(service.unitNames.joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
+        let names = service.unitNames.filter { unit == nil || $0 == unit }
         if json {
-            print(service.state().pretty())
+            guard case .object(let pairs) = service.state() else { return }
+            print(JSONValue.object(pairs.filter { names.contains($0.0) }).pretty())
             return
         }
         print("\(service.halo.name) revision \(service.halo.revision) at \(service.now.iso8601) (\(service.recovered) journal records)")
-        for name in service.unitNames {
-            guard let snapshot = service.sentinels[name]?.snapshot() else { continue }
-            print("\(name): exchange rate \(Self.text(snapshot["exchange_rate"]))")
-            if let queues = snapshot["queues"], case .object(let pairs) = queues {
-                for (queue, value) in pairs {
-                    print("  \(queue): \(Self.text(value["status"])) generation \(Self.text(value["generation"])) total \(Self.text(value["total_underlying"]))")
-                }
-            }
-            if let accounts = snapshot["accounts"] { print("  accounts \(accounts.serialized())") }
-            if let flags = snapshot["flags"] { print("  flags \(flags.serialized())") }
+        for name in names {
+            guard let sentinel = service.sentinels[name] else { continue }
+            print("")
+            for line in sentinel.statusPage() { print(line) }
         }
     }
 

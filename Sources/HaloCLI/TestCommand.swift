@@ -23,7 +23,19 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document instead of text.")
     var json = false
 
+    @Flag(name: .long, help: "Write the observed values into each fixture's expect steps and print the diff (refused when CI is set).")
+    var update = false
+
+    @Flag(name: .long, help: "Report policy line coverage and the signals, responses and params no fixture exercises.")
+    var coverage = false
+
+    @Option(name: .long, help: "With --coverage: also write an lcov tracefile here.")
+    var lcov: String?
+
     func run() throws {
+        if update { try UpdateSupport.refuseInCI() }
+        if coverage || lcov != nil { CoverageCollector.shared.start() }
+        var covered: [(unit: UnitArtifact, result: DryRunResult)] = []
         let filter: NSRegularExpression?
         if let pattern {
             do { filter = try NSRegularExpression(pattern: pattern) } catch {
@@ -53,8 +65,10 @@ struct TestCommand: ParsableCommand {
             do throws(ArtifactError) {
                 let fixture = try Fixture.load(path: path)
                 if let filter, !matches(filter, fixture.name) && !matches(filter, path) { continue }
-                let result = try FixtureRunner.run(fixture)
+                var result = try FixtureRunner.run(fixture)
                 Output.clearProgress()
+                if update { result = try UpdateSupport.apply(fixture, result) { json ? Output.error($0) : print($0) } }
+                covered.append((fixture.unit, result))
                 if result.passed { passed += 1 } else { failed += 1 }
                 if json {
                     documents.append(.object([("fixture", .string(path)), ("name", .string(result.name)), ("unit", .string(result.unit)),
@@ -71,6 +85,7 @@ struct TestCommand: ParsableCommand {
             }
         }
         Output.clearProgress()
+        if coverage || lcov != nil { try CoverageOutput.report(covered, lcov: lcov, quiet: json) }
         if json {
             print(JSONValue.object([("fixtures", .array(documents)), ("passed", .int(Int64(passed))), ("failed", .int(Int64(failed)))]).pretty())
         } else {

@@ -11,7 +11,7 @@ enum ExpectationChecker {
             if let expected, expected != actual { mismatches.append("\(label): expected \(expected), got \(actual)") }
         }
 
-        for (account, balances) in expectation.accounts {
+        for (account, balances) in expectation.accounts + expectation.unitAccounts {
             for (asset, expected) in balances {
                 let actual = Amount(units: unit.ledger.balance(of: account, asset: asset), decimals: UInt8(artifact.decimals(of: asset)))
                 compare("accounts.\(account).\(asset)", actual, expected)
@@ -29,10 +29,9 @@ enum ExpectationChecker {
         }
         let decimals = UInt8(artifact.decimals(of: artifact.underlying))
         for (key, expected) in expectation.rateLimits {
-            guard let limit = unit.rateLimits.limit(key) else {
-                mismatches.append("rate_limits.\(key): no such rate limit")
-                continue
-            }
+            // A key never set reads as all zeros, as on chain (the peer implementation).
+            let limit = unit.rateLimits.limit(key) ?? RateLimit(maxAmount: .zero, slope: .zero, lastAmount: .zero,
+                                                                 lastUpdated: Timestamp(seconds: 0))
             func value(_ units: UInt256) -> LimitValue {
                 limit.isUnlimited && units == .max ? .unlimited : .amount(Amount(units: units, decimals: decimals))
             }
@@ -58,6 +57,32 @@ enum ExpectationChecker {
                 mismatches.append("actions: expected [\(expected.sorted().joined(separator: ", "))], applied [\(actual.sorted().joined(separator: ", "))]")
             }
         }
+        if !expectation.flags.isEmpty, let flags = sentinel.snapshot()["flags"] {
+            for (name, expected) in expectation.flags {
+                if flags[name] != .bool(expected) { mismatches.append("flags.\(name): expected \(expected), got \(flags[name].map(plain) ?? "-")") }
+            }
+        }
+        if !expectation.state.isEmpty {
+            let actual = StateStore.json(sentinel.state)
+            for field in expectation.state {
+                let expected = plain(StateStore.json(StateStore.table(from: [field]))[field.name] ?? .null)
+                let got = actual[field.name].map(plain) ?? "nil"
+                if expected != got { mismatches.append("state.\(field.name): expected \(expected), got \(got)") }
+            }
+        }
         return mismatches
+    }
+
+    /// A JSON value as plain text, so a state value written by the policy as an integer and one
+    /// written in a fixture as a decimal string compare equal when they read the same.
+    static func plain(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "nil"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .string(let text): return text
+        case .array(let items): return "[" + items.map(plain).joined(separator: ", ") + "]"
+        case .object(let pairs): return "{" + pairs.map { "\($0.0): \(plain($0.1))" }.joined(separator: ", ") + "}"
+        }
     }
 }

@@ -17,6 +17,9 @@ public struct StepResult: Sendable {
     public var error: StepFailure?
     /// The code the fixture expected, if any.
     public var expectedError: String?
+    /// For an `expect` step: the state it was checked against (dry-run's `final` plus the
+    /// `signals` raised and `actions` applied so far), which `--update` writes back.
+    public var observed: JSONValue? = nil
 }
 
 /// The outcome of one fixture run.
@@ -142,6 +145,7 @@ public enum FixtureRunner {
                 result.ok = false
                 result.error = error
             }
+            if case .expect = step.action { result.observed = sentinel.observedForExpect() }
             return result
         }
         let before = sentinel.snapshot()

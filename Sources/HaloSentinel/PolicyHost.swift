@@ -45,6 +45,7 @@ final class PolicyHost {
         configuration.randomSeed = 0x4841_4C4F  // "HALO": dry-runs reproduce
         do {
             let sandbox = try LuaSandbox(configuration: configuration)
+            if CoverageCollector.shared.isOn { sandbox.startCoverage() }
             try sandbox.registerUserdataType(name: AmountBinding.typeName, payloadSize: AmountBinding.payloadSize,
                                              metamethods: AmountBinding.metamethods, methods: AmountBinding.methods)
             try sandbox.registerModule(name: "halo.host", functions: AmountBinding.moduleFunctions)
@@ -59,7 +60,11 @@ final class PolicyHost {
             self.table = table
             self.hooks = Set(Self.knownHooks.filter { sandbox.hasFunction(table, named: $0) })
         } catch let error as SandboxError {
-            throw PolicyFailure(sandbox: error, policy: chunk)
+            var failure = PolicyFailure(sandbox: error, policy: chunk)
+            if stdlib == nil, failure.message.contains("module 'halo") {
+                failure.message += "\n" + StdlibLocator.notFoundMessage(near: [file])
+            }
+            throw failure
         } catch let error as PolicyFailure {
             throw error
         } catch {
@@ -73,6 +78,8 @@ final class PolicyHost {
                                 location: chunk)
         }
     }
+
+    deinit { if CoverageCollector.shared.isOn { CoverageCollector.shared.absorb(sandbox.coveredLines(), policy: file) } }
 
     /// Calls `hook` with `arguments`; the policy's state table is made from `state` and its
     /// contents after a successful call are returned with the results.

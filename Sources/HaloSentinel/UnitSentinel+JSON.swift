@@ -108,3 +108,14 @@ extension UnitSentinel {
         ])
     }
 }
+
+extension UnitSentinel {
+    /// What an `expect` step can check, now: ``snapshot()`` plus the distinct `signals` raised
+    /// and `actions` applied so far (sorted), the shape `halo test --update` writes back.
+    public func observedForExpect() -> JSONValue {
+        guard case .object(var pairs) = snapshot() else { return snapshot() }
+        pairs.append(("signals", .array(raisedCodes.sorted().map { .string($0) })))
+        pairs.append(("actions", .array(appliedActions.sorted().map { .string($0) })))
+        return .object(pairs)
+    }
+}

@@ -133,6 +133,8 @@ public final class UnitSentinel {
     public var recordsTape = false
     var recordedTape: [HookOutcome] = []
     var replayTape: [HookOutcome] = []
+    /// What `halo state` shows after the logs are cleared (UnitSentinel+StatusPage.swift).
+    var statusMemory = StatusMemory()
     /// True when a replay met a hook call the journal did not record.
     public internal(set) var replayDiverged = false
 
@@ -363,6 +365,7 @@ public final class UnitSentinel {
     /// Forgets the decision, signal and action logs (a running Sentinel has journaled and
     /// printed them; keeping them would grow memory with every event).
     public func clearLogs() {
+        statusMemory.absorb(decisions: decisions, signals: signals, actions: actions)
         decisions.removeAll(keepingCapacity: true)
         signals.removeAll(keepingCapacity: true)
         actions.removeAll(keepingCapacity: true)

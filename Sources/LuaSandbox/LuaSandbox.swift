@@ -86,7 +86,9 @@ private final class SerialCounter: @unchecked Sendable {
 ///                                arguments: [.table(LuaTable(dictionary: ["time": 5], frozen: true))])
 /// ```
 public final class LuaSandbox {
-    private let state: OpaquePointer
+    let state: OpaquePointer
+    /// The line-coverage record while coverage is on (LuaSandbox+Coverage.swift); freed after the state.
+    var coverageRecord: UnsafeMutablePointer<halo_coverage>?
     private let registry: HostRegistry
     private let serial: UInt64
     private var encoder: ValueEncoder
@@ -126,7 +128,10 @@ public final class LuaSandbox {
         applyLimits()
     }
 
-    deinit { halo_close(state) }
+    deinit {
+        halo_close(state)
+        coverageRecord?.deallocate()
+    }
 
     private func applyLimits() {
         halo_set_limits(

@@ -24,7 +24,7 @@ int64_t halo_now_ns(void) {
 static void arm(halo_state *st) {
   if (!st->kill_armed && st->running != NULL) {
     st->kill_armed = 1;
-    lua_sethook(st->running, halo_hook, LUA_MASKCOUNT, 1);
+    lua_sethook(st->running, halo_hook, HALO_HOOK_MASK(st->running), 1);
   }
 }
 
@@ -117,17 +117,17 @@ int halo_raise_forbidden(lua_State *L, const char *fmt, ...) {
 */
 void halo_hook(lua_State *L, lua_Debug *ar) {
   halo_state *st = halo_get(L);
-  (void)ar;
+  if (ar->event == LUA_HOOKLINE) { halo_coverage_line(L, ar); return; }  /* coverage.c; charges nothing */
   if (!st->budget_on) return;
   if (st->killed) {  /* why: keeps raising until unwound (attack test loopInClose) */
-    lua_sethook(L, halo_hook, LUA_MASKCOUNT, 1);
+    lua_sethook(L, halo_hook, HALO_HOOK_MASK(L), 1);
     halo_raise_kill(L, st->killed);
   }
   st->count += lua_gethookcount(L);
   if (st->count > st->instruction_limit) halo_raise_kill(L, KILL_TIMEOUT);
   if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_WALL);
   if (lua_gethookcount(L) != HALO_MAIN_STEP && lua_gethookcount(L) != HALO_CO_STEP)
-    lua_sethook(L, halo_hook, LUA_MASKCOUNT, L == st->L ? HALO_MAIN_STEP : HALO_CO_STEP);
+    lua_sethook(L, halo_hook, HALO_HOOK_MASK(L), L == st->L ? HALO_MAIN_STEP : HALO_CO_STEP);
 }
 
 void halo_budget_begin(halo_state *st) {
@@ -140,12 +140,12 @@ void halo_budget_begin(halo_state *st) {
   st->limit_on = 1;
   st->deadline_ns = halo_now_ns() + st->wall_ms * 1000000;
   st->running = st->L;
-  lua_sethook(st->L, halo_hook, LUA_MASKCOUNT, HALO_MAIN_STEP);  /* deterministic period */
+  lua_sethook(st->L, halo_hook, HALO_HOOK_MASK(st->L), HALO_MAIN_STEP);  /* deterministic period */
   st->budget_on = 1;
 }
 
 void halo_budget_end(halo_state *st) {
   st->budget_on = 0;
   st->running = NULL;
-  lua_sethook(st->L, halo_hook, LUA_MASKCOUNT, HALO_MAIN_STEP);
+  lua_sethook(st->L, halo_hook, HALO_HOOK_MASK(st->L), HALO_MAIN_STEP);
 }

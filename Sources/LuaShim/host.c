@@ -24,7 +24,7 @@ halo_state *halo_open(halo_host_callback callback, void *context, uint64_t seed)
   if (L == NULL) { free(st); return NULL; }
   *(halo_state **)lua_getextraspace(L) = st;  /* copied into every new thread */
   st->L = L;
-  lua_sethook(L, halo_hook, LUA_MASKCOUNT, HALO_MAIN_STEP);
+  lua_sethook(L, halo_hook, HALO_HOOK_MASK(L), HALO_MAIN_STEP);
   lua_pushcfunction(L, halo_open_profile);
   if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
     halo_close(st);

@@ -529,7 +529,7 @@ static int co_create(lua_State *L) {
   halo_charge(L, HALO_CO_STEP);  /* why: prepays the new thread's first hook period */
   co = lua_newthread(L);
   /* why: every thread carries the budget hook (attacks: loopInCoroutineCreatedBeforeTheCall, loopInCoroutineCaughtByResume) */
-  lua_sethook(co, halo_hook, LUA_MASKCOUNT, HALO_CO_STEP);
+  lua_sethook(co, halo_hook, HALO_HOOK_MASK(co), HALO_CO_STEP);
   lua_pushvalue(L, 1);
   lua_xmove(L, co, 1);
   return 1;
@@ -553,7 +553,7 @@ static int resume_thread(lua_State *L, lua_State *co, int narg) {
     lua_pushliteral(L, "too many arguments to resume");
     return -1;
   }
-  if (lua_gethook(co) != halo_hook) lua_sethook(co, halo_hook, LUA_MASKCOUNT, HALO_CO_STEP);
+  if (lua_gethook(co) != halo_hook) lua_sethook(co, halo_hook, HALO_HOOK_MASK(co), HALO_CO_STEP);
   lua_xmove(L, co, narg);
   previous = st->running;
   st->running = co;

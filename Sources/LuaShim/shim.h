@@ -69,6 +69,10 @@ extern const char HALO_IDS;        /* weak table: object -> tostring id */
 extern const char HALO_RANDOMSEED; /* math.randomseed, reseeded per call */
 extern const char HALO_DIRTY;      /* in a policy env metatable: a call layer is installed */
 
+/* The budget hook's mask: the count event, plus line events while coverage records. */
+#define HALO_HOOK_MASK(L) (LUA_MASKCOUNT | (lua_gethookmask(L) & LUA_MASKLINE))
+void halo_coverage_line(lua_State *L, lua_Debug *ar);
+
 static inline halo_state *halo_get(lua_State *L) {
   return *(halo_state **)lua_getextraspace(L);
 }

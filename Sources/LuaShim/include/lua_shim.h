@@ -91,4 +91,24 @@ void halo_host_set_error(halo_state *st, const char *message, size_t length, int
 const uint8_t *halo_log(const halo_state *st, size_t *length);
 void halo_log_clear(halo_state *st);
 
+/* Line coverage (coverage.c). The caller owns `record` and keeps it alive as long as
+** the state; files are chunk names without the leading '@', lines a bitmap. */
+#define HALO_COVERAGE_FILES 64
+#define HALO_COVERAGE_LINES 16384
+typedef struct halo_coverage_file {
+  char name[512];
+  uint8_t lines[HALO_COVERAGE_LINES / 8];
+} halo_coverage_file;
+typedef struct halo_coverage {
+  int32_t nfiles;
+  halo_coverage_file files[HALO_COVERAGE_FILES];
+} halo_coverage;
+void halo_coverage_start(halo_state *st, halo_coverage *record);
+/* The i-th file's record (0 <= i < record->nfiles). */
+const halo_coverage_file *halo_coverage_entry(const halo_coverage *record, int32_t i);
+
+/* The Lua release this shim was built against ("Lua 5.4.6") and the running core's version (504). */
+const char *halo_lua_release(void);
+double halo_lua_version_number(void);
+
 #endif

@@ -1,0 +1,44 @@
+-- Bookkeeping for subscription halts a policy starts itself.
+--
+-- Why: respond() only runs when signals were raised, so a policy that halts subscriptions
+-- on a warning needs a signal of its own (ALL_CLEAR, severity info) to lift the halt once
+-- the warning is gone. And it must only lift halts *it* started: a halt from governance or
+-- from a migration plan is not the policy's to undo. ctx.state remembers which is which and
+-- survives hot reloads, so a new policy version keeps honouring an old version's halt.
+
+local halo = require "halo"
+
+local M = {}
+
+--- Adds a halt to `pending` (the list being built in this respond() call) unless
+--- subscriptions are already halted or a halt is already pending: one halt, not one per signal.
+--- A `sticky` halt is never lifted by ALL_CLEAR: after a real loss a human looks at the
+--- Unit before new money comes in, however clean the next report is.
+function M.halt(ctx, pending, reason, sticky)
+  if sticky then ctx.state.halt_sticky = true end
+  if ctx.flags.subscriptions_halted then return end
+  for _, a in ipairs(pending) do
+    if a.action == "halt_subscriptions" then return end
+  end
+  ctx.state.halted_by_policy = reason
+  pending[#pending + 1] = halo.actions.halt_subscriptions(reason)
+end
+
+--- ALL_CLEAR when our own halt is in force and nothing else is wrong, else nil.
+--- `problems` is the list of signals the policy is raising in this same call.
+function M.all_clear(ctx, problems)
+  if #problems > 0 or ctx.flags.migrating or ctx.state.halt_sticky then return nil end
+  if not (ctx.state.halted_by_policy and ctx.flags.subscriptions_halted) then return nil end
+  return halo.signal("ALL_CLEAR", "info",
+    "the condition that halted subscriptions (" .. ctx.state.halted_by_policy .. ") has cleared")
+end
+
+--- The resume action for ALL_CLEAR; forgets the halt.
+function M.resume(ctx, pending)
+  if not ctx.state.halted_by_policy then return end
+  local why = ctx.state.halted_by_policy
+  ctx.state.halted_by_policy = nil
+  pending[#pending + 1] = halo.actions.resume_subscriptions("cleared: " .. why)
+end
+
+return M
