@@ -22,7 +22,9 @@ final class PolicyHost {
     static let knownHooks = ["settle", "signals", "respond", "migrate"]
 
     /// Loads `file` into a fresh sandbox with `limits`; `require` finds `stdlib` and the policy's folder.
-    init(file: String, limits: PolicyLimits, stdlib: String?, pin: String?, requireSettle: Bool = true) throws(PolicyFailure) {
+    /// `nativeAmounts: false` keeps every amount operation in Swift (tests compare the two).
+    init(file: String, limits: PolicyLimits, stdlib: String?, pin: String?, requireSettle: Bool = true,
+         nativeAmounts: Bool = true) throws(PolicyFailure) {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw PolicyFailure(code: "policy-error", message: "cannot read policy '\(file)'")
         }
@@ -45,9 +47,7 @@ final class PolicyHost {
         configuration.randomSeed = 0x4841_4C4F  // "HALO": dry-runs reproduce
         do {
             let sandbox = try LuaSandbox(configuration: configuration)
-            try sandbox.registerUserdataType(name: AmountBinding.typeName, payloadSize: AmountBinding.payloadSize,
-                                             metamethods: AmountBinding.metamethods, methods: AmountBinding.methods)
-            try sandbox.registerModule(name: "halo.host", functions: AmountBinding.moduleFunctions)
+            try AmountBinding.register(in: sandbox, native: nativeAmounts)
             let table = try sandbox.load(source: source, chunkName: chunk)
             guard case .table = sandbox.value(of: table) else {
                 throw PolicyFailure(code: "bad-decision",

@@ -86,8 +86,8 @@ private final class SerialCounter: @unchecked Sendable {
 ///                                arguments: [.table(LuaTable(dictionary: ["time": 5], frozen: true))])
 /// ```
 public final class LuaSandbox {
-    private let state: OpaquePointer
-    private let registry: HostRegistry
+    let state: OpaquePointer
+    let registry: HostRegistry
     private let serial: UInt64
     private var encoder: ValueEncoder
     /// Registry slots this sandbox handed out and has not released (a double unref would
@@ -312,7 +312,7 @@ public final class LuaSandbox {
     /// Bytes the Lua heap holds now.
     public var memoryInUse: Int { Int(halo_memory_in_use(state)) }
 
-    private func check(_ status: Int32) throws(SandboxError) {
+    func check(_ status: Int32) throws(SandboxError) {
         guard Int(status) != HALO_OK else { return }
         let code: SandboxErrorCode = switch Int(status) {
         case HALO_ERR_TIMEOUT: .timeout

@@ -44,10 +44,12 @@ void halo_close(halo_state *st) {
   free(st);
 }
 
+/* Budgets are clamped to ranges where every sum and product on them stays in 64 bits
+** (the artifact loader refuses values outside its documented ranges long before). */
 void halo_set_limits(halo_state *st, int64_t instructions, int64_t memory_bytes, int64_t wall_ms) {
-  st->instruction_limit = instructions;
-  st->memory_limit = memory_bytes;
-  st->wall_ms = wall_ms;
+  st->instruction_limit = instructions < 1 ? 1 : instructions > HALO_MAX_INSTRUCTIONS ? HALO_MAX_INSTRUCTIONS : instructions;
+  st->memory_limit = memory_bytes < 0 ? 0 : memory_bytes > HALO_MAX_INSTRUCTIONS ? HALO_MAX_INSTRUCTIONS : memory_bytes;
+  st->wall_ms = wall_ms < 1 ? 1 : wall_ms;
 }
 
 void halo_add_module_root(halo_state *st, const char *path) {
@@ -159,6 +161,13 @@ static int run(halo_state *st, lua_CFunction f, void *ud, int budgeted, int *bas
   } else {
     lua_remove(L, *base + 1);  /* the handler */
   }
+  return code;
+}
+
+/* Runs f(ud) without budgets (host set-up work) and drops its results. */
+int halo_run_unbudgeted(halo_state *st, lua_CFunction f, void *ud) {
+  int base, code = run(st, f, ud, 0, &base);
+  lua_settop(st->L, base);
   return code;
 }
 

@@ -72,7 +72,7 @@ static int frozen_pairs(lua_State *L) {
 void halo_make_frozen(lua_State *L) {
   luaL_checkstack(L, 4, NULL);
   lua_createtable(L, 0, 0);
-  lua_createtable(L, 0, 6);
+  lua_createtable(L, 0, 7);  /* six fields and the marker: no rehash while filling it */
   lua_pushvalue(L, -3);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, frozen_newindex);
@@ -90,6 +90,48 @@ void halo_make_frozen(lua_State *L) {
   lua_rawsetp(L, -2, &HALO_FROZEN);     /* marker, and the backing table for the host */
   lua_setmetatable(L, -2);
   lua_replace(L, -2);
+}
+
+/* Replaces the table at the top (not a proxy) by its proxy, after replacing every table among
+** its values by a proxy too, depth first; `seen` (an absolute index) maps a table to its proxy,
+** so shared and cyclic tables get one proxy each. Keys and metatables are left as they are. */
+static void deep_freeze(lua_State *L, int seen, int depth) {
+  int t;
+  luaL_checkstack(L, 6, NULL);
+  t = lua_gettop(L);
+  lua_pushvalue(L, t);
+  if (lua_rawget(L, seen) != LUA_TNIL) { lua_replace(L, t); return; }
+  lua_pop(L, 1);
+  lua_pushvalue(L, t);
+  halo_make_frozen(L);                               /* t + 1: the proxy */
+  lua_pushvalue(L, t);
+  lua_pushvalue(L, t + 1);
+  lua_rawset(L, seen);
+  if (depth < HALO_MAX_DEPTH) {
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+      if (lua_type(L, -1) == LUA_TTABLE && !halo_is_frozen(L, -1)) {
+        deep_freeze(L, seen, depth + 1);
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, t);  /* an existing field: allowed while traversing */
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+  }
+  lua_replace(L, t);
+}
+
+/* Pops a table and pushes a read-only proxy of it whose nested tables (values, to depth 32)
+** are read-only too: what `require` returns. why: `require("halo").actions.x = f` must
+** fail like `require("halo").x = f` (test: nestedModuleTablesAreReadOnly). */
+void halo_make_deep_frozen(lua_State *L) {
+  if (halo_is_frozen(L, -1)) return;
+  lua_newtable(L);
+  lua_insert(L, -2);
+  deep_freeze(L, lua_absindex(L, -2), 0);
+  lua_remove(L, -2);
 }
 
 int halo_is_frozen(lua_State *L, int idx) {
