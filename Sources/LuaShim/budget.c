@@ -12,7 +12,7 @@
 
 const char HALO_FROZEN = 0, HALO_TYPEID = 0, HALO_KILLMSG = 0, HALO_STUB = 0,
            HALO_BASEMT = 0, HALO_CALLMT = 0, HALO_LOADED = 0, HALO_PRELOAD = 0,
-           HALO_IDS = 0, HALO_RANDOMSEED = 0, HALO_DIRTY = 0;
+           HALO_IDS = 0, HALO_RANDOMSEED = 0, HALO_DIRTY = 0, HALO_PROXYMT = 0;
 
 int64_t halo_now_ns(void) {
   struct timespec ts;

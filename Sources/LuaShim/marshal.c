@@ -68,12 +68,32 @@ static int frozen_pairs(lua_State *L) {
   return 3;
 }
 
-/* Pops a table and pushes a read-only proxy of it. */
-void halo_make_frozen(lua_State *L) {
-  luaL_checkstack(L, 4, NULL);
-  lua_createtable(L, 0, 0);
-  lua_createtable(L, 0, 7);  /* six fields and the marker: no rehash while filling it */
-  lua_pushvalue(L, -3);
+/*
+** Reads through a proxy: backing[k], the backing's own metatable included (what
+** `__index = backing` did). A function, since the metatable is shared by every proxy.
+*/
+static int frozen_index(lua_State *L) {
+  lua_rawgetp(L, 1, &HALO_FROZEN);      /* 3: the backing */
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, 3) == LUA_TNIL && lua_getmetatable(L, 3)) {  /* a module table's own metatable */
+    lua_pop(L, 2);
+    lua_pushvalue(L, 2);
+    lua_gettable(L, 3);
+  }
+  return 1;
+}
+
+/*
+** Pushes the metatable every read-only proxy shares, made on first use. One metatable for
+** all: a proxy is then one small table holding its backing under a light-userdata key no
+** script can name (so `__index` and `__newindex` still fire for every field), instead of a
+** proxy plus a metatable of six fields per table (the ctx has 22 of them per call).
+*/
+void halo_push_proxy_metatable(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_PROXYMT) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 6);
+  lua_pushcfunction(L, frozen_index);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, frozen_newindex);
   lua_setfield(L, -2, "__newindex");
@@ -81,13 +101,22 @@ void halo_make_frozen(lua_State *L) {
   lua_setfield(L, -2, "__len");
   lua_pushcfunction(L, frozen_pairs);
   lua_setfield(L, -2, "__pairs");
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB) == LUA_TNIL) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB) == LUA_TNIL) {  /* the stub itself: set later */
     lua_pop(L, 1);
     lua_pushboolean(L, 0);
   }
   lua_setfield(L, -2, "__metatable");  /* why: getmetatable/setmetatable cannot reach it */
-  lua_pushvalue(L, -3);
-  lua_rawsetp(L, -2, &HALO_FROZEN);     /* marker, and the backing table for the host */
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &HALO_PROXYMT);
+}
+
+/* Pops a table and pushes a read-only proxy of it. */
+void halo_make_frozen(lua_State *L) {
+  luaL_checkstack(L, 3, NULL);
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, -2);
+  lua_rawsetp(L, -2, &HALO_FROZEN);     /* the backing, under a key scripts cannot name */
+  halo_push_proxy_metatable(L);
   lua_setmetatable(L, -2);
   lua_replace(L, -2);
 }
@@ -134,24 +163,35 @@ void halo_make_deep_frozen(lua_State *L) {
   lua_remove(L, -2);
 }
 
+/* A read-only table: a proxy (its backing under the marker key), or a policy environment
+** (the marker in its own metatable, host.c). */
 int halo_is_frozen(lua_State *L, int idx) {
   int frozen = 0;
-  if (lua_type(L, idx) == LUA_TTABLE && lua_getmetatable(L, idx)) {
+  idx = lua_absindex(L, idx);
+  if (lua_type(L, idx) != LUA_TTABLE) return 0;
+  frozen = lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TTABLE;
+  lua_pop(L, 1);
+  if (!frozen && lua_getmetatable(L, idx)) {
     frozen = lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE;
     lua_pop(L, 2);
   }
   return frozen;
 }
 
-/* Pushes the backing table of a proxy (or the value itself); never raises. */
+/* Pushes the backing table of a proxy (the load layer of an environment, or the value
+** itself); never raises. */
 void halo_push_backing(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
-  if (lua_type(L, idx) == LUA_TTABLE && lua_getmetatable(L, idx)) {
-    if (lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE) {
-      lua_remove(L, -2);
-      return;
+  if (lua_type(L, idx) == LUA_TTABLE) {
+    if (lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TTABLE) return;
+    lua_pop(L, 1);
+    if (lua_getmetatable(L, idx)) {
+      if (lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return;
+      }
+      lua_pop(L, 2);
     }
-    lua_pop(L, 2);
   }
   lua_pushvalue(L, idx);
 }

@@ -219,6 +219,21 @@ static int sb_rawset(lua_State *L) {
 }
 
 /* why: a full collection is unbudgeted work and GC tuning is global (attack: collectgarbageDuringLoad) */
+/* why: a proxy keeps its backing under a key no script can name; `next` over a proxy walks
+** the backing instead, so it neither hands out that key nor sees an empty table
+** (test: nextOverAReadOnlyTableSeesItsContents). */
+static int sb_next(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  if (halo_is_frozen(L, 1)) {
+    halo_push_backing(L, 1);
+    lua_replace(L, 1);
+  }
+  if (lua_next(L, 1)) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
 static int sb_collectgarbage(lua_State *L) {
   const char *opt = luaL_optstring(L, 1, "collect");
   if (strcmp(opt, "count") != 0)
@@ -755,6 +770,10 @@ int halo_open_profile(lua_State *L) {
   lua_newtable(L);
   halo_make_frozen(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
+  halo_push_proxy_metatable(L);  /* made with the stub above: now it can point at it */
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
   lua_pushliteral(L, "sandbox budget exhausted");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &HALO_KILLMSG);
   lua_newtable(L);
@@ -782,6 +801,7 @@ int halo_open_profile(lua_State *L) {
   replace(L, g, "rawset", sb_rawset, 0);
   replace(L, g, "collectgarbage", sb_collectgarbage, 0);
   replace(L, g, "require", sb_require, 0);
+  replace(L, g, "next", sb_next, 0);
 
   t = open_library(L, "string", luaopen_string);
   wrap_library(L, t, string_kind);
@@ -831,11 +851,19 @@ int halo_open_profile(lua_State *L) {
   replace(L, t, "difftime", os_difftime, 0);
   lua_pushvalue(L, t);
   halo_make_frozen(L);
-  lua_getmetatable(L, -1);
+  lua_createtable(L, 0, 6);  /* os gets its own copy of the shared metatable, reads through os_index */
+  halo_push_proxy_metatable(L);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -5);
+  }
+  lua_pop(L, 1);
   lua_pushvalue(L, t);
   lua_pushcclosure(L, os_index, 1);
   lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  lua_setmetatable(L, -2);
   lua_setfield(L, g, "os");
   lua_pop(L, 1);
 
