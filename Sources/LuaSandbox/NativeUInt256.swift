@@ -68,5 +68,6 @@ public enum NativeUInt256 {
         return String(decoding: text[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static let zero = [UInt8](repeating: 0, count: 32)
+    /// 32 zero bytes.
+    public static let zero = [UInt8](repeating: 0, count: 32)
 }

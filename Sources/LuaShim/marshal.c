@@ -83,12 +83,7 @@ static int frozen_index(lua_State *L) {
   return 1;
 }
 
-/*
-** Pushes the metatable every read-only proxy shares, made on first use. One metatable for
-** all: a proxy is then one small table holding its backing under a light-userdata key no
-** script can name (so `__index` and `__newindex` still fire for every field), instead of a
-** proxy plus a metatable of six fields per table (the ctx has 22 of them per call).
-*/
+/* Pushes the metatable every light proxy shares (made on first use, after the stub). */
 void halo_push_proxy_metatable(lua_State *L) {
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_PROXYMT) == LUA_TTABLE) return;
   lua_pop(L, 1);
@@ -110,12 +105,45 @@ void halo_push_proxy_metatable(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &HALO_PROXYMT);
 }
 
-/* Pops a table and pushes a read-only proxy of it. */
+/*
+** Pops a table and pushes a read-only proxy of it with its own metatable (`__index` is the
+** backing table itself, so reads cost nothing extra): for the long-lived tables (libraries,
+** modules, the userdata methods), made once per state.
+*/
 void halo_make_frozen(lua_State *L) {
+  luaL_checkstack(L, 4, NULL);
+  lua_createtable(L, 0, 0);
+  lua_createtable(L, 0, 7);  /* six fields and the marker: no rehash while filling it */
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, frozen_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, frozen_len);
+  lua_setfield(L, -2, "__len");
+  lua_pushcfunction(L, frozen_pairs);
+  lua_setfield(L, -2, "__pairs");
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_pushboolean(L, 0);
+  }
+  lua_setfield(L, -2, "__metatable");  /* why: getmetatable/setmetatable cannot reach it */
+  lua_pushvalue(L, -3);
+  lua_rawsetp(L, -2, &HALO_FROZEN);     /* marker, and the backing table for the host */
+  lua_setmetatable(L, -2);
+  lua_replace(L, -2);
+}
+
+/*
+** Pops a table and pushes a light read-only proxy of it: one small table holding the backing
+** under a key no script can name, with the metatable every light proxy shares. For values
+** marshalled on every call (the ctx has 22 tables): a proxy costs one table instead of a
+** proxy and a six-field metatable, and a read costs one C call (frozen_index).
+*/
+void halo_make_frozen_light(lua_State *L) {
   luaL_checkstack(L, 3, NULL);
   lua_createtable(L, 0, 1);
   lua_pushvalue(L, -2);
-  lua_rawsetp(L, -2, &HALO_FROZEN);     /* the backing, under a key scripts cannot name */
+  lua_rawsetp(L, -2, &HALO_FROZEN);
   halo_push_proxy_metatable(L);
   lua_setmetatable(L, -2);
   lua_replace(L, -2);
@@ -229,7 +257,7 @@ static void push_table(lua_State *L, reader *r, int depth) {
     push_one(L, r, depth + 1);
     lua_rawset(L, -3);
   }
-  if (frozen) halo_make_frozen(L);
+  if (frozen) halo_make_frozen_light(L);
 }
 
 static void push_userdata(lua_State *L, reader *r) {

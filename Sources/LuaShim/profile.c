@@ -851,19 +851,11 @@ int halo_open_profile(lua_State *L) {
   replace(L, t, "difftime", os_difftime, 0);
   lua_pushvalue(L, t);
   halo_make_frozen(L);
-  lua_createtable(L, 0, 6);  /* os gets its own copy of the shared metatable, reads through os_index */
-  halo_push_proxy_metatable(L);
-  lua_pushnil(L);
-  while (lua_next(L, -2)) {
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_rawset(L, -5);
-  }
-  lua_pop(L, 1);
+  lua_getmetatable(L, -1);
   lua_pushvalue(L, t);
   lua_pushcclosure(L, os_index, 1);
   lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
   lua_setfield(L, g, "os");
   lua_pop(L, 1);
 

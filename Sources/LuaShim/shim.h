@@ -71,7 +71,7 @@ extern const char HALO_PRELOAD;    /* host modules */
 extern const char HALO_IDS;        /* weak table: object -> tostring id */
 extern const char HALO_RANDOMSEED; /* math.randomseed, reseeded per call */
 extern const char HALO_DIRTY;      /* in a policy env metatable: a call layer is installed */
-extern const char HALO_PROXYMT;    /* the metatable shared by every read-only proxy */
+extern const char HALO_PROXYMT;    /* the metatable shared by every light read-only proxy */
 
 static inline halo_state *halo_get(lua_State *L) {
   return *(halo_state **)lua_getextraspace(L);
@@ -99,6 +99,7 @@ void halo_buffer_put(halo_buffer *b, const void *bytes, size_t n);
 int halo_push_values(lua_State *L, const uint8_t *p, size_t n);
 int halo_emit_value(halo_state *st, lua_State *L, int idx, halo_buffer *b);
 void halo_make_frozen(lua_State *L);
+void halo_make_frozen_light(lua_State *L);
 void halo_push_proxy_metatable(lua_State *L);
 void halo_make_deep_frozen(lua_State *L);
 int halo_is_frozen(lua_State *L, int idx);
