@@ -76,6 +76,11 @@ struct BenchCommand: ParsableCommand {
                                    note: plain == nil ? "bare C baseline unavailable (cc, lua5.4 or bench/baseline missing)" : "settle on policies/tbill.lua vs bare C host"))
         figures.append(BenchFigure(name: "policy_call_vs_hooked_c", value: swift.nanoseconds, unit: "ns/call", baseline: hooked,
                                    ratio: hooked.map { swift.nanoseconds / $0 }, note: "vs the C host with the same instruction hook armed"))
+        // The same call with every amount operation crossing into Swift, as before amount.c.
+        let swiftAmounts = try Benchmarks.policyCall(policy: policy, stdlib: stdlib, iterations: iterations, nativeAmounts: false)
+        figures.append(BenchFigure(name: "policy_call_swift_amounts", value: swiftAmounts.nanoseconds, unit: "ns/call", baseline: hooked,
+                                   ratio: hooked.map { swiftAmounts.nanoseconds / $0 },
+                                   note: "the same call with amounts computed in Swift (one crossing per operation), vs hooked C"))
         // The fixed cost of a call: a settle that returns {} at once, on the same ctx, in both hosts.
         let emptyPolicy = root + "/bench/empty-settle.lua"
         let empty = try Benchmarks.policyCall(policy: emptyPolicy, stdlib: stdlib, iterations: iterations)

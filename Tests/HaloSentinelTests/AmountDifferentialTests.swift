@@ -98,7 +98,8 @@ import Testing
 
     /// A sandbox with `halo.amount` computed in C (the runtime's) or only by the Swift functions.
     static func sandbox(native: Bool) throws -> (LuaSandbox, LuaReference) {
-        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 1))
+        let limits = SandboxLimits(instructions: 100_000_000, memoryBytes: 64 << 20, wallTimeMilliseconds: 600_000)
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(limits: limits, randomSeed: 1))
         try AmountBinding.register(in: sandbox, native: native)
         let policy = try sandbox.load(source: """
             local host = require "halo.host"
