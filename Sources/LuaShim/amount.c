@@ -362,14 +362,14 @@ static int push_amount(lua_State *L, const u256 *units, int decimals) {
   return 1;
 }
 
-/* Hands the call to the Swift host function: its semantics, its messages. */
+/* Hands the call to the Swift host function: its semantics, its messages. Run in place (not
+** through lua_call), so an error is located at the calling Lua line exactly as before. */
 static int fallback(lua_State *L) {
-  int n = lua_gettop(L);
-  luaL_checkstack(L, 1, NULL);
-  lua_pushvalue(L, FALLBACK);
-  lua_insert(L, 1);
-  lua_call(L, n, LUA_MULTRET);
-  return lua_gettop(L);
+  int32_t id;
+  lua_getupvalue(L, FALLBACK, 1);  /* the trampoline's function id */
+  id = (int32_t)lua_tointegerx(L, -1, NULL);
+  lua_pop(L, 1);
+  return halo_call_host(L, id);
 }
 
 /* The message of a failed u256 status, as AmountError.message words it. */

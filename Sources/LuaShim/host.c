@@ -404,8 +404,13 @@ void halo_release(halo_state *st, int32_t reference) {
 ** longjmp ever crosses a Swift frame.
 */
 static int trampoline(lua_State *L) {
+  return halo_call_host(L, (int32_t)lua_tointegerx(L, lua_upvalueindex(1), NULL));
+}
+
+/* The trampoline's body: runs Swift host function `id` on the arguments of the running C
+** function (also called by amount.c for what it hands back to Swift). */
+int halo_call_host(lua_State *L, int32_t id) {
   halo_state *st = halo_get(L);
-  int32_t id = (int32_t)lua_tointegerx(L, lua_upvalueindex(1), NULL);
   lua_State *previous = st->host_L;
   int failed;
   st->host_L = L;

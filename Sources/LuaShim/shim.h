@@ -91,6 +91,7 @@ int64_t halo_deadline(int64_t now_ns, int64_t wall_ms);
 void halo_budget_end(halo_state *st);
 
 /* host.c */
+int halo_call_host(lua_State *L, int32_t id);
 int halo_run_unbudgeted(halo_state *st, lua_CFunction f, void *ud);
 
 /* marshal.c */

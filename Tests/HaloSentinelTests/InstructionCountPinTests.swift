@@ -19,11 +19,16 @@ import Testing
         return host.lastCallStatistics.instructions
     }
 
-    /// Counts measured before amounts moved into C (with every operation crossing into Swift).
-    @Test(arguments: [("policies/tbill.lua", 0), ("policies/tbill-v2.lua", 0),
+    /// Counts measured before amounts moved into C (every operation crossing into Swift, which the
+    /// `native: false` host still does). A settle on these policies runs fewer VM instructions than
+    /// one hook period (1000), so the count is its charges (string work); the differential test
+    /// compares full counts over thousands of operations.
+    @Test(arguments: [("policies/tbill.lua", 20), ("policies/tbill-v2.lua", 32),
                       ("bench/empty-settle.lua", 0)])
     func settleCountsArePinned(_ policy: String, _ pinned: Int) throws {
-        #expect(try Self.count(policy: policy, native: true) == pinned)
-        #expect(try Self.count(policy: policy, native: false) == pinned)
+        let native = try Self.count(policy: policy, native: true)
+        let swift = try Self.count(policy: policy, native: false)
+        #expect(native == swift)
+        #expect(native == pinned)
     }
 }
