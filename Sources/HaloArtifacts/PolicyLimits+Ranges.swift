@@ -3,8 +3,8 @@ extension PolicyLimits {
     /// default). Work done inside C library functions is charged before it starts, so the
     /// budget also bounds how long one such call can run.
     public static let instructionRange = 1...1_000_000_000
-    /// Accepted `limits.memory`: 64 KiB to 64 GiB.
-    public static let memoryRange = (64 << 10)...(64 << 30)
+    /// Accepted `limits.memory`: 4 KiB to 64 GiB.
+    public static let memoryRange = (4 << 10)...(64 << 30)
     /// Accepted `limits.time` in milliseconds: 1 ms to 1 hour. The sandbox also saturates
     /// every deadline it computes, so no value can wrap into the past.
     public static let wallTimeRange = 1...3_600_000
@@ -15,7 +15,7 @@ extension PolicyLimits {
             return "must be between 1 and 1000000000 (got \(instructions))"
         }
         if let memoryBytes, !memoryRange.contains(memoryBytes) {
-            return "must be between 64KiB and 64GiB (got \(memoryBytes) bytes)"
+            return "must be between 4KiB and 64GiB (got \(memoryBytes) bytes)"
         }
         if let wallTimeMilliseconds, !wallTimeRange.contains(wallTimeMilliseconds) {
             return "must be between 1ms and 1h (got \(wallTimeMilliseconds) ms)"

@@ -30,13 +30,13 @@ import Testing
         Self.refused("{ instructions: 0 }", field: "limits.instructions", message: "must be between 1 and 1000000000 (got 0)")
         Self.refused("{ instructions: -5 }", field: "limits.instructions", message: "must be between 1 and 1000000000")
         Self.refused("{ instructions: 1000000000000000 }", field: "limits.instructions", message: "must be between 1 and 1000000000")
-        Self.refused("{ memory: \"1KiB\" }", field: "limits.memory", message: "must be between 64KiB and 64GiB (got 1024 bytes)")
-        Self.refused("{ memory: \"1000GiB\" }", field: "limits.memory", message: "must be between 64KiB and 64GiB")
+        Self.refused("{ memory: \"1KiB\" }", field: "limits.memory", message: "must be between 4KiB and 64GiB (got 1024 bytes)")
+        Self.refused("{ memory: \"1000GiB\" }", field: "limits.memory", message: "must be between 4KiB and 64GiB")
     }
 
     @Test func theEdgesOfEachRangeAreAccepted() throws {
-        let low = try Self.parse("{ instructions: 1, memory: \"64KiB\", time: \"1ms\" }")
-        #expect(low.limits == PolicyLimits(instructions: 1, memoryBytes: 64 << 10, wallTimeMilliseconds: 1))
+        let low = try Self.parse("{ instructions: 1, memory: \"4KiB\", time: \"1ms\" }")
+        #expect(low.limits == PolicyLimits(instructions: 1, memoryBytes: 4 << 10, wallTimeMilliseconds: 1))
         let high = try Self.parse("{ instructions: 1000000000, memory: \"64GiB\", time: \"1h\" }")
         #expect(high.limits == PolicyLimits(instructions: 1_000_000_000, memoryBytes: 64 << 30, wallTimeMilliseconds: 3_600_000))
     }
