@@ -2,7 +2,7 @@
 SWIFT ?= swift
 HALO = .build/debug/halo
 
-.PHONY: setup build run test bench clean install templates
+.PHONY: setup build run test bench sanitize clean install templates
 
 # Lua 5.4 comes from the system (Debian: liblua5.4-dev). Install it only when missing.
 setup:
@@ -37,6 +37,17 @@ test: setup
 
 bench: setup
 	$(SWIFT) run -c release halo bench
+
+# The C amount code (Sources/LuaShim/amount.c) under ASan and UBSan: a differential test of
+# every 256-bit operation against a reference, and the amount tests in a sandbox.
+SANITIZE_BIN = .build/amount-sanitize
+sanitize: setup
+	mkdir -p .build
+	$(CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+		$$(pkg-config --cflags lua5.4) -ISources/LuaShim -ISources/LuaShim/include \
+		Sources/LuaShim/*.c Tests/ShimSanitize/amount_sanitize.c $$(pkg-config --libs lua5.4) -lpthread \
+		-o $(SANITIZE_BIN)
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(SANITIZE_BIN) 20000
 
 clean:
 	rm -rf .build

@@ -217,12 +217,16 @@ public struct UnitArtifact: Sendable {
             try node.allowOnly(place: "unit.limits")
             if let value = try node.optional("instructions") {
                 limits.instructions = try value.int()
-                guard limits.instructions > 0 else { throw value.error("instructions must be positive") }
+                if let problem = PolicyLimits.rangeProblem(instructions: limits.instructions) { throw value.error(problem) }
             }
-            if let value = try node.optional("memory") { limits.memoryBytes = try byteSize(value) }
+            if let value = try node.optional("memory") {
+                limits.memoryBytes = try byteSize(value)
+                if let problem = PolicyLimits.rangeProblem(memoryBytes: limits.memoryBytes) { throw value.error(problem) }
+            }
             if let value = try node.optional("time") {
                 let span = try value.timeSpan()
                 guard span.milliseconds > 0 else { throw value.error("time must be positive") }
+                if let problem = PolicyLimits.rangeProblem(wallTimeMilliseconds: Int(span.milliseconds)) { throw value.error(problem) }
                 limits.wallTimeMilliseconds = Int(span.milliseconds)
             }
         }

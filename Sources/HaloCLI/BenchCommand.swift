@@ -76,6 +76,21 @@ struct BenchCommand: ParsableCommand {
                                    note: plain == nil ? "bare C baseline unavailable (cc, lua5.4 or bench/baseline missing)" : "settle on policies/tbill.lua vs bare C host"))
         figures.append(BenchFigure(name: "policy_call_vs_hooked_c", value: swift.nanoseconds, unit: "ns/call", baseline: hooked,
                                    ratio: hooked.map { swift.nanoseconds / $0 }, note: "vs the C host with the same instruction hook armed"))
+        // The same call with every amount operation crossing into Swift, as before amount.c.
+        let swiftAmounts = try Benchmarks.policyCall(policy: policy, stdlib: stdlib, iterations: iterations, nativeAmounts: false)
+        figures.append(BenchFigure(name: "policy_call_swift_amounts", value: swiftAmounts.nanoseconds, unit: "ns/call", baseline: hooked,
+                                   ratio: hooked.map { swiftAmounts.nanoseconds / $0 },
+                                   note: "the same call with amounts computed in Swift (one crossing per operation), vs hooked C"))
+        // The fixed cost of a call: a settle that returns {} at once, on the same ctx, in both hosts.
+        let emptyPolicy = root + "/bench/empty-settle.lua"
+        let empty = try Benchmarks.policyCall(policy: emptyPolicy, stdlib: stdlib, iterations: iterations)
+        let emptyPlain = try? CBaseline.run(root: root, policy: emptyPolicy, stdlib: stdlib, iterations: iterations, hooked: false)
+        let emptyHooked = try? CBaseline.run(root: root, policy: emptyPolicy, stdlib: stdlib, iterations: iterations, hooked: true)
+        figures.append(BenchFigure(name: "policy_call_empty", value: empty.nanoseconds, unit: "ns/call", baseline: emptyPlain,
+                                   ratio: emptyPlain.map { empty.nanoseconds / $0 },
+                                   note: "settle returning {} (bench/empty-settle.lua) vs the bare C host: what a call costs the host"))
+        figures.append(BenchFigure(name: "policy_call_empty_vs_hooked_c", value: empty.nanoseconds, unit: "ns/call", baseline: emptyHooked,
+                                   ratio: emptyHooked.map { empty.nanoseconds / $0 }, note: "the same against the hooked C host"))
         figures.append(BenchFigure(name: "lua_state_bytes", value: Double(swift.luaBytes), unit: "bytes", baseline: nil, ratio: nil,
                                    note: "one Unit's Lua state after loading policies/tbill.lua and \(iterations) calls"))
         decision = swift.decision

@@ -68,11 +68,27 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
         var finalize: (id: UInt64, rewardPerToken: UInt256)?
     }
 
-    private var header = Header()
+    var header = Header()
     /// Final rewardPerToken of every finalized generation, by id. Values never change.
-    public private(set) var finalized: [UInt64: UInt256] = [:]
-    /// One position per account (in the current or a finalized generation).
-    public private(set) var positions: [String: Position] = [:]
+    public internal(set) var finalized: [UInt64: UInt256] = [:]
+    /// One position per account (in the current or a finalized generation), in a dense
+    /// open-addressing table (``PositionStore``): 1e6 positions fit in about half the memory
+    /// of a dictionary and a lookup waits on memory once.
+    var store = PositionStore()
+
+    /// One position per account (in the current or a finalized generation), as a dictionary:
+    /// a copy built on each read (O(n)); operations look accounts up in place.
+    public var positions: [String: Position] { store.dictionary }
+
+    /// How many accounts hold a position.
+    public var positionCount: Int { store.count }
+
+    /// The position of `account`, if it holds one.
+    ///
+    /// ```swift
+    /// queue.position(of: "alice")?.shares
+    /// ```
+    public func position(of account: String) -> Position? { store[account] }
 
     /// An empty, dormant queue.
     ///
@@ -160,7 +176,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
     /// queue.pendingReward(account: "alice")
     /// ```
     public func pendingReward(account: String) -> UInt256 {
-        guard let position = positions[account] else { return .zero }
+        guard let position = store[account] else { return .zero }
         return (try? reward(of: position)) ?? .zero
     }
 
@@ -171,7 +187,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
     /// queue.underlying(of: "alice")
     /// ```
     public func underlying(of account: String) -> UInt256 {
-        guard let position = positions[account], let current = header.current,
+        guard let position = store[account], let current = header.current,
               position.generation == current.id, !current.totalShares.isZero
         else { return .zero }
         return (try? UInt256.mulDiv(position.shares, current.totalUnderlying, current.totalShares)) ?? .zero
@@ -292,7 +308,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
         if header.current?.status == .locked { throw .queueLocked }
         var rewardPaid = UInt256.zero
         var previousShares = UInt256.zero
-        if let position = positions[account] {
+        if let position = store[account] {
             rewardPaid = try reward(of: position)
             if position.generation == header.current?.id { previousShares = position.shares }
         }
@@ -357,7 +373,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
     }
 
     func planClaim(account: String) throws(HaloError) -> (UInt256, Transition) {
-        guard var position = positions[account] else { throw .noPosition(account: account) }
+        guard var position = store[account] else { throw .noPosition(account: account) }
         var header = self.header
         let reward = try reward(of: position)
         var kept: Position?
@@ -371,7 +387,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
     }
 
     func planExit(account: String) throws(HaloError) -> ((reward: UInt256, underlying: UInt256), Transition) {
-        guard let position = positions[account] else { throw .noPosition(account: account) }
+        guard let position = store[account] else { throw .noPosition(account: account) }
         var header = self.header
         let reward = try reward(of: position)
         var underlying = UInt256.zero
@@ -392,7 +408,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
 
     mutating func apply(_ transition: Transition) {
         header = transition.header
-        if let account = transition.account { positions[account] = transition.position }
+        if let account = transition.account { store[account] = transition.position }
         if let finalize = transition.finalize { finalized[finalize.id] = finalize.rewardPerToken }
     }
 

@@ -15,6 +15,17 @@ enum AmountBinding {
     static let typeName = "halo.amount"
     static let payloadSize = 33
 
+    /// Registers `halo.amount` and the `halo.host` module in `sandbox`. With `native` (the
+    /// runtime's choice) the arithmetic, comparisons, parsing and printing run in C
+    /// (`Sources/LuaShim/amount.c`) and the Swift functions below only decide what C hands
+    /// back to them (floats, other types, text that does not parse); without it every call
+    /// crosses into Swift (the differential tests compare the two).
+    static func register(in sandbox: LuaSandbox, native: Bool = true) throws(SandboxError) {
+        try sandbox.registerUserdataType(name: typeName, payloadSize: payloadSize, metamethods: metamethods, methods: methods)
+        try sandbox.registerModule(name: "halo.host", functions: moduleFunctions)
+        if native { try sandbox.installNativeAmounts(typeName: typeName, module: "halo.host") }
+    }
+
     /// The Lua value of an amount.
     static func value(_ amount: Amount) -> LuaValue {
         // One allocation of exactly the payload's size (this runs for every arithmetic result).

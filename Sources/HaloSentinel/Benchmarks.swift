@@ -9,9 +9,13 @@ public enum Benchmarks {
     /// One `settle` call on a policy with the fixed ctx the bare C host builds too
     /// (`bench/baseline/baseline_host.c`): nanoseconds per call, the Lua heap after the run,
     /// and the decision of the first call (so both hosts can be seen to decide the same).
-    public static func policyCall(policy: String, stdlib: String?, iterations: Int) throws -> (nanoseconds: Double, luaBytes: Int, decision: JSONValue) {
+    /// `nativeAmounts: false` keeps every amount operation in Swift (what the figure measured
+    /// before amounts moved into C).
+    public static func policyCall(policy: String, stdlib: String?, iterations: Int, nativeAmounts: Bool = true) throws
+        -> (nanoseconds: Double, luaBytes: Int, decision: JSONValue)
+    {
         let host = try PolicyHost(file: policy, limits: PolicyLimits(instructions: 10_000_000, memoryBytes: 64 << 20, wallTimeMilliseconds: 10_000),
-                                  stdlib: stdlib, pin: nil)
+                                  stdlib: stdlib, pin: nil, nativeAmounts: nativeAmounts)
         let context = benchmarkContext()
         let clock = Timestamp(seconds: 1_772_629_200)
         let first = try host.call("settle", context: context, state: LuaTable(), clock: clock)

@@ -22,7 +22,9 @@ final class PolicyHost {
     static let knownHooks = ["settle", "signals", "respond", "migrate"]
 
     /// Loads `file` into a fresh sandbox with `limits`; `require` finds `stdlib` and the policy's folder.
-    init(file: String, limits: PolicyLimits, stdlib: String?, pin: String?, requireSettle: Bool = true) throws(PolicyFailure) {
+    /// `nativeAmounts: false` keeps every amount operation in Swift (tests compare the two).
+    init(file: String, limits: PolicyLimits, stdlib: String?, pin: String?, requireSettle: Bool = true,
+         nativeAmounts: Bool = true) throws(PolicyFailure) {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw PolicyFailure(code: "policy-error", message: "cannot read policy '\(file)'")
         }
@@ -46,9 +48,7 @@ final class PolicyHost {
         do {
             let sandbox = try LuaSandbox(configuration: configuration)
             if CoverageCollector.shared.isOn { sandbox.startCoverage() }
-            try sandbox.registerUserdataType(name: AmountBinding.typeName, payloadSize: AmountBinding.payloadSize,
-                                             metamethods: AmountBinding.metamethods, methods: AmountBinding.methods)
-            try sandbox.registerModule(name: "halo.host", functions: AmountBinding.moduleFunctions)
+            try AmountBinding.register(in: sandbox, native: nativeAmounts)
             let table = try sandbox.load(source: source, chunkName: chunk)
             // A load-time fault of the policy itself, not a decision: policy-error, with the usual cause.
             guard case .table = sandbox.value(of: table) else {

@@ -89,7 +89,7 @@ public final class LuaSandbox {
     let state: OpaquePointer
     /// The line-coverage record while coverage is on (LuaSandbox+Coverage.swift); freed after the state.
     var coverageRecord: UnsafeMutablePointer<halo_coverage>?
-    private let registry: HostRegistry
+    let registry: HostRegistry
     private let serial: UInt64
     private var encoder: ValueEncoder
     /// Registry slots this sandbox handed out and has not released (a double unref would
@@ -317,7 +317,7 @@ public final class LuaSandbox {
     /// Bytes the Lua heap holds now.
     public var memoryInUse: Int { Int(halo_memory_in_use(state)) }
 
-    private func check(_ status: Int32) throws(SandboxError) {
+    func check(_ status: Int32) throws(SandboxError) {
         guard Int(status) != HALO_OK else { return }
         let code: SandboxErrorCode = switch Int(status) {
         case HALO_ERR_TIMEOUT: .timeout

@@ -12,7 +12,7 @@
 
 const char HALO_FROZEN = 0, HALO_TYPEID = 0, HALO_KILLMSG = 0, HALO_STUB = 0,
            HALO_BASEMT = 0, HALO_CALLMT = 0, HALO_LOADED = 0, HALO_PRELOAD = 0,
-           HALO_IDS = 0, HALO_RANDOMSEED = 0, HALO_DIRTY = 0;
+           HALO_IDS = 0, HALO_RANDOMSEED = 0, HALO_DIRTY = 0, HALO_PROXYMT = 0;
 
 int64_t halo_now_ns(void) {
   struct timespec ts;
@@ -47,6 +47,16 @@ void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   if (nsize > old) {
     size_t grow = nsize - old;
+    /* why: a library function looping in C (table.concat over an __index, gsub with a
+    ** replacement table ...) never reaches the hook; if it allocates, the wall clock is
+    ** checked here every HALO_ALLOC_CLOCK allocations and a late call is ended (the refused
+    ** allocation unwinds it, classified as the wall-time kill). Attack: concatIndexHugeRange. */
+    if (st->budget_on && !st->killed && (++st->alloc_ticks & (HALO_ALLOC_CLOCK - 1)) == 0 &&
+        halo_now_ns() > st->deadline_ns) {
+      st->killed = KILL_WALL;
+      arm(st);
+      return NULL;
+    }
     size_t cap = st->limit + (st->killed ? HALO_KILL_SLACK : 0);
     /* why: the memory cap (attacks memoryConcatDoubling, memoryTableGrowth, memoryDeepRecursion) */
     if (st->limit_on && (st->used + grow > cap || st->used + grow < st->used))
@@ -97,6 +107,17 @@ void halo_charge(lua_State *L, int64_t units) {
   if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_WALL);
 }
 
+/*
+** A checkpoint inside a library loop (library.c): raises a pending kill, or the wall-time
+** kill once the deadline has passed. Never charges, so instruction counts do not change.
+*/
+void halo_checkpoint(lua_State *L) {
+  halo_state *st = halo_get(L);
+  if (!st->budget_on) return;
+  if (st->killed) halo_raise_kill(L, st->killed);
+  if (halo_now_ns() > st->deadline_ns) halo_raise_kill(L, KILL_WALL);
+}
+
 /* Raises a sandbox-forbidden error located at the calling Lua code. */
 int halo_raise_forbidden(lua_State *L, const char *fmt, ...) {
   va_list ap;
@@ -130,6 +151,13 @@ void halo_hook(lua_State *L, lua_Debug *ar) {
     lua_sethook(L, halo_hook, HALO_HOOK_MASK(L), L == st->L ? HALO_MAIN_STEP : HALO_CO_STEP);
 }
 
+/* now + wall_ms, saturating: a budget of 107000 days must not wrap into the past. */
+int64_t halo_deadline(int64_t now_ns, int64_t wall_ms) {
+  if (wall_ms <= 0) return now_ns;
+  if (wall_ms > (INT64_MAX - now_ns) / 1000000) return INT64_MAX;
+  return now_ns + wall_ms * 1000000;
+}
+
 void halo_budget_begin(halo_state *st) {
   st->count = 0;
   st->killed = 0;
@@ -138,7 +166,7 @@ void halo_budget_begin(halo_state *st) {
   st->peak = st->used;
   st->limit = (size_t)st->memory_limit;
   st->limit_on = 1;
-  st->deadline_ns = halo_now_ns() + st->wall_ms * 1000000;
+  st->deadline_ns = halo_deadline(halo_now_ns(), st->wall_ms);
   st->running = st->L;
   lua_sethook(st->L, halo_hook, HALO_HOOK_MASK(st->L), HALO_MAIN_STEP);  /* deterministic period */
   st->budget_on = 1;

@@ -44,10 +44,12 @@ void halo_close(halo_state *st) {
   free(st);
 }
 
+/* Budgets are clamped to ranges where every sum and product on them stays in 64 bits
+** (the artifact loader refuses values outside its documented ranges long before). */
 void halo_set_limits(halo_state *st, int64_t instructions, int64_t memory_bytes, int64_t wall_ms) {
-  st->instruction_limit = instructions;
-  st->memory_limit = memory_bytes;
-  st->wall_ms = wall_ms;
+  st->instruction_limit = instructions < 1 ? 1 : instructions > HALO_MAX_INSTRUCTIONS ? HALO_MAX_INSTRUCTIONS : instructions;
+  st->memory_limit = memory_bytes < 0 ? 0 : memory_bytes > HALO_MAX_INSTRUCTIONS ? HALO_MAX_INSTRUCTIONS : memory_bytes;
+  st->wall_ms = wall_ms < 1 ? 1 : wall_ms;
 }
 
 void halo_add_module_root(halo_state *st, const char *path) {
@@ -159,6 +161,13 @@ static int run(halo_state *st, lua_CFunction f, void *ud, int budgeted, int *bas
   } else {
     lua_remove(L, *base + 1);  /* the handler */
   }
+  return code;
+}
+
+/* Runs f(ud) without budgets (host set-up work) and drops its results. */
+int halo_run_unbudgeted(halo_state *st, lua_CFunction f, void *ud) {
+  int base, code = run(st, f, ud, 0, &base);
+  lua_settop(st->L, base);
   return code;
 }
 
@@ -395,8 +404,13 @@ void halo_release(halo_state *st, int32_t reference) {
 ** longjmp ever crosses a Swift frame.
 */
 static int trampoline(lua_State *L) {
+  return halo_call_host(L, (int32_t)lua_tointegerx(L, lua_upvalueindex(1), NULL));
+}
+
+/* The trampoline's body: runs Swift host function `id` on the arguments of the running C
+** function (also called by amount.c for what it hands back to Swift). */
+int halo_call_host(lua_State *L, int32_t id) {
   halo_state *st = halo_get(L);
-  int32_t id = (int32_t)lua_tointegerx(L, lua_upvalueindex(1), NULL);
   lua_State *previous = st->host_L;
   int failed;
   st->host_L = L;

@@ -68,11 +68,52 @@ static int frozen_pairs(lua_State *L) {
   return 3;
 }
 
-/* Pops a table and pushes a read-only proxy of it. */
+/*
+** Reads through a proxy: backing[k], the backing's own metatable included (what
+** `__index = backing` did). A function, since the metatable is shared by every proxy.
+*/
+static int frozen_index(lua_State *L) {
+  lua_rawgetp(L, 1, &HALO_FROZEN);      /* 3: the backing */
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, 3) == LUA_TNIL && lua_getmetatable(L, 3)) {  /* a module table's own metatable */
+    lua_pop(L, 2);
+    lua_pushvalue(L, 2);
+    lua_gettable(L, 3);
+  }
+  return 1;
+}
+
+/* Pushes the metatable every light proxy shares (made on first use, after the stub). */
+void halo_push_proxy_metatable(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_PROXYMT) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 6);
+  lua_pushcfunction(L, frozen_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, frozen_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, frozen_len);
+  lua_setfield(L, -2, "__len");
+  lua_pushcfunction(L, frozen_pairs);
+  lua_setfield(L, -2, "__pairs");
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB) == LUA_TNIL) {  /* the stub itself: set later */
+    lua_pop(L, 1);
+    lua_pushboolean(L, 0);
+  }
+  lua_setfield(L, -2, "__metatable");  /* why: getmetatable/setmetatable cannot reach it */
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &HALO_PROXYMT);
+}
+
+/*
+** Pops a table and pushes a read-only proxy of it with its own metatable (`__index` is the
+** backing table itself, so reads cost nothing extra): for the long-lived tables (libraries,
+** modules, the userdata methods), made once per state.
+*/
 void halo_make_frozen(lua_State *L) {
   luaL_checkstack(L, 4, NULL);
   lua_createtable(L, 0, 0);
-  lua_createtable(L, 0, 6);
+  lua_createtable(L, 0, 7);  /* six fields and the marker: no rehash while filling it */
   lua_pushvalue(L, -3);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, frozen_newindex);
@@ -92,24 +133,93 @@ void halo_make_frozen(lua_State *L) {
   lua_replace(L, -2);
 }
 
+/*
+** Pops a table and pushes a light read-only proxy of it: one small table holding the backing
+** under a key no script can name, with the metatable every light proxy shares. For values
+** marshalled on every call (the ctx has 22 tables): a proxy costs one table instead of a
+** proxy and a six-field metatable, and a read costs one C call (frozen_index).
+*/
+void halo_make_frozen_light(lua_State *L) {
+  luaL_checkstack(L, 3, NULL);
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, -2);
+  lua_rawsetp(L, -2, &HALO_FROZEN);
+  halo_push_proxy_metatable(L);
+  lua_setmetatable(L, -2);
+  lua_replace(L, -2);
+}
+
+/* Replaces the table at the top (not a proxy) by its proxy, after replacing every table among
+** its values by a proxy too, depth first; `seen` (an absolute index) maps a table to its proxy,
+** so shared and cyclic tables get one proxy each. Keys and metatables are left as they are. */
+static void deep_freeze(lua_State *L, int seen, int depth) {
+  int t;
+  luaL_checkstack(L, 6, NULL);
+  t = lua_gettop(L);
+  lua_pushvalue(L, t);
+  if (lua_rawget(L, seen) != LUA_TNIL) { lua_replace(L, t); return; }
+  lua_pop(L, 1);
+  lua_pushvalue(L, t);
+  halo_make_frozen(L);                               /* t + 1: the proxy */
+  lua_pushvalue(L, t);
+  lua_pushvalue(L, t + 1);
+  lua_rawset(L, seen);
+  if (depth < HALO_MAX_DEPTH) {
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+      if (lua_type(L, -1) == LUA_TTABLE && !halo_is_frozen(L, -1)) {
+        deep_freeze(L, seen, depth + 1);
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, t);  /* an existing field: allowed while traversing */
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+  }
+  lua_replace(L, t);
+}
+
+/* Pops a table and pushes a read-only proxy of it whose nested tables (values, to depth 32)
+** are read-only too: what `require` returns. why: `require("halo").actions.x = f` must
+** fail like `require("halo").x = f` (test: nestedModuleTablesAreReadOnly). */
+void halo_make_deep_frozen(lua_State *L) {
+  if (halo_is_frozen(L, -1)) return;
+  lua_newtable(L);
+  lua_insert(L, -2);
+  deep_freeze(L, lua_absindex(L, -2), 0);
+  lua_remove(L, -2);
+}
+
+/* A read-only table: a proxy (its backing under the marker key), or a policy environment
+** (the marker in its own metatable, host.c). */
 int halo_is_frozen(lua_State *L, int idx) {
   int frozen = 0;
-  if (lua_type(L, idx) == LUA_TTABLE && lua_getmetatable(L, idx)) {
+  idx = lua_absindex(L, idx);
+  if (lua_type(L, idx) != LUA_TTABLE) return 0;
+  frozen = lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TTABLE;
+  lua_pop(L, 1);
+  if (!frozen && lua_getmetatable(L, idx)) {
     frozen = lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE;
     lua_pop(L, 2);
   }
   return frozen;
 }
 
-/* Pushes the backing table of a proxy (or the value itself); never raises. */
+/* Pushes the backing table of a proxy (the load layer of an environment, or the value
+** itself); never raises. */
 void halo_push_backing(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
-  if (lua_type(L, idx) == LUA_TTABLE && lua_getmetatable(L, idx)) {
-    if (lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE) {
-      lua_remove(L, -2);
-      return;
+  if (lua_type(L, idx) == LUA_TTABLE) {
+    if (lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TTABLE) return;
+    lua_pop(L, 1);
+    if (lua_getmetatable(L, idx)) {
+      if (lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return;
+      }
+      lua_pop(L, 2);
     }
-    lua_pop(L, 2);
   }
   lua_pushvalue(L, idx);
 }
@@ -147,7 +257,7 @@ static void push_table(lua_State *L, reader *r, int depth) {
     push_one(L, r, depth + 1);
     lua_rawset(L, -3);
   }
-  if (frozen) halo_make_frozen(L);
+  if (frozen) halo_make_frozen_light(L);
 }
 
 static void push_userdata(lua_State *L, reader *r) {

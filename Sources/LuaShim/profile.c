@@ -219,6 +219,21 @@ static int sb_rawset(lua_State *L) {
 }
 
 /* why: a full collection is unbudgeted work and GC tuning is global (attack: collectgarbageDuringLoad) */
+/* why: a proxy keeps its backing under a key no script can name; `next` over a proxy walks
+** the backing instead, so it neither hands out that key nor sees an empty table
+** (test: nextOverAReadOnlyTableSeesItsContents). */
+static int sb_next(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  if (halo_is_frozen(L, 1)) {
+    halo_push_backing(L, 1);
+    lua_replace(L, 1);
+  }
+  if (lua_next(L, 1)) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
 static int sb_collectgarbage(lua_State *L) {
   const char *opt = luaL_optstring(L, 1, "collect");
   if (strcmp(opt, "count") != 0)
@@ -322,7 +337,7 @@ static int sb_require(lua_State *L) {
     luaL_pushresult(&b);  /* 3 */
     if (load_module_file(L, name, lua_tostring(L, 3))) {
       if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_pushboolean(L, 1); }
-      if (lua_type(L, -1) == LUA_TTABLE && !halo_is_frozen(L, -1)) halo_make_frozen(L);
+      if (lua_type(L, -1) == LUA_TTABLE) halo_make_deep_frozen(L);
       lua_pushvalue(L, -1);
       lua_setfield(L, 2, name);
       return 1;
@@ -334,7 +349,8 @@ static int sb_require(lua_State *L) {
 
 /* ---------- string, utf8, table: work done inside C is charged ---------- */
 
-enum { CH_PLAIN, CH_UTF8, CH_FIND, CH_MATCH, CH_GSUB, CH_FORMAT, CH_TMOVE, CH_TRANGE, CH_TLEN, CH_TSORT };
+enum { CH_PLAIN, CH_UTF8, CH_FIND, CH_MATCH, CH_GSUB, CH_FORMAT, CH_TMOVE, CH_TRANGE, CH_TLEN, CH_TSORT,
+       CH_TCONCAT };
 
 /* Worst-case steps of Lua's backtracking matcher: (n+1)^k where k counts the
 ** quantifiers that can backtrack (a final one cannot) plus one for the start
@@ -392,12 +408,16 @@ static int64_t table_units(lua_State *L, int kind) {
     return e >= f ? clamp_units((double)e - (double)f + 1) : 0;
   }
   if (lua_type(L, 1) != LUA_TTABLE) return 0;  /* the stock code refuses the rest */
-  if (kind == CH_TRANGE) {  /* unpack/concat: i..j, j defaulting to #t */
-    int first = lua_type(L, 2) == LUA_TSTRING ? 3 : 2;  /* concat(t, sep, i, j) */
+  if (kind == CH_TRANGE || kind == CH_TCONCAT) {  /* unpack/concat: i..j, j defaulting to #t */
+    int first = kind == CH_TCONCAT ? 3 : 2;  /* concat(t, sep, i, j) */
     f = luaL_optinteger(L, first, 1);
     e = lua_isnoneornil(L, first + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, first + 1);
-    /* beyond the stack limit the stock code refuses on its own ("too many results") */
-    return e >= f && (double)e - (double)f < LUAI_MAXSTACK ? (int64_t)(e - f + 1) : 0;
+    if (e < f) return 0;
+    /* why: concat loops i..j in C, one __index call per element, however wide the range
+    ** (attack: concatIndexHugeRange); unpack beyond the stack limit refuses on its own
+    ** ("too many results") before looping */
+    if (kind == CH_TCONCAT) return clamp_units((double)e - (double)f + 1);
+    return (double)e - (double)f < LUAI_MAXSTACK ? (int64_t)(e - f + 1) : 0;
   }
   if (kind == CH_TSORT) {
     double n = (double)luaL_len(L, 1), lg = 1;
@@ -486,7 +506,8 @@ static int string_kind(const char *name) {
 
 static int table_kind(const char *name) {
   if (strcmp(name, "move") == 0) return CH_TMOVE;
-  if (strcmp(name, "unpack") == 0 || strcmp(name, "concat") == 0) return CH_TRANGE;
+  if (strcmp(name, "unpack") == 0) return CH_TRANGE;
+  if (strcmp(name, "concat") == 0) return CH_TCONCAT;
   if (strcmp(name, "sort") == 0) return CH_TSORT;
   if (strcmp(name, "insert") == 0 || strcmp(name, "remove") == 0) return CH_TLEN;
   return CH_PLAIN;
@@ -749,6 +770,10 @@ int halo_open_profile(lua_State *L) {
   lua_newtable(L);
   halo_make_frozen(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
+  halo_push_proxy_metatable(L);  /* made with the stub above: now it can point at it */
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
   lua_pushliteral(L, "sandbox budget exhausted");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &HALO_KILLMSG);
   lua_newtable(L);
@@ -776,6 +801,7 @@ int halo_open_profile(lua_State *L) {
   replace(L, g, "rawset", sb_rawset, 0);
   replace(L, g, "collectgarbage", sb_collectgarbage, 0);
   replace(L, g, "require", sb_require, 0);
+  replace(L, g, "next", sb_next, 0);
 
   t = open_library(L, "string", luaopen_string);
   wrap_library(L, t, string_kind);
@@ -794,6 +820,7 @@ int halo_open_profile(lua_State *L) {
 
   t = open_library(L, "table", luaopen_table);
   wrap_library(L, t, table_kind);
+  halo_checkpointed_table_functions(L, t);
   publish(L, g, "table");
 
   t = open_library(L, "utf8", luaopen_utf8);

@@ -13,6 +13,8 @@
 #define HALO_CO_STEP 100       /* finer on coroutines; prepaid at creation */
 #define HALO_ALLOC_SHIFT 6     /* one instruction unit per 64 bytes of a new long string ... */
 #define HALO_ALLOC_CHARGED 1024 /* ... of at least 1 KiB */
+#define HALO_ALLOC_CLOCK 1024  /* allocations between two wall-clock checks (a power of two) */
+#define HALO_MAX_INSTRUCTIONS ((int64_t)1 << 62)  /* budgets are clamped here: sums never wrap */
 #define HALO_KILL_SLACK (256 * 1024) /* headroom to unwind after a memory kill */
 #define HALO_MAX_ROOTS 8
 #define HALO_MAX_TYPES 64
@@ -36,6 +38,7 @@ struct halo_state {
   int64_t count, instruction_limit, wall_ms, memory_limit;
   int64_t deadline_ns;
   int64_t clock;
+  uint64_t alloc_ticks;
   uint64_t seed;
   /* host */
   halo_host_callback callback;
@@ -68,6 +71,7 @@ extern const char HALO_PRELOAD;    /* host modules */
 extern const char HALO_IDS;        /* weak table: object -> tostring id */
 extern const char HALO_RANDOMSEED; /* math.randomseed, reseeded per call */
 extern const char HALO_DIRTY;      /* in a policy env metatable: a call layer is installed */
+extern const char HALO_PROXYMT;    /* the metatable shared by every light read-only proxy */
 
 /* The budget hook's mask: the count event, plus line events while coverage records. */
 #define HALO_HOOK_MASK(L) (LUA_MASKCOUNT | (lua_gethookmask(L) & LUA_MASKLINE))
@@ -81,12 +85,18 @@ static inline halo_state *halo_get(lua_State *L) {
 void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 void halo_hook(lua_State *L, lua_Debug *ar);
 void halo_charge(lua_State *L, int64_t units);
+void halo_checkpoint(lua_State *L);
 int halo_raise_kill(lua_State *L, int why);
 int halo_check_kill(lua_State *L, int status);
 int halo_raise_forbidden(lua_State *L, const char *fmt, ...);
 int64_t halo_now_ns(void);
 void halo_budget_begin(halo_state *st);
+int64_t halo_deadline(int64_t now_ns, int64_t wall_ms);
 void halo_budget_end(halo_state *st);
+
+/* host.c */
+int halo_call_host(lua_State *L, int32_t id);
+int halo_run_unbudgeted(halo_state *st, lua_CFunction f, void *ud);
 
 /* marshal.c */
 void halo_buffer_reserve(halo_buffer *b, size_t extra);
@@ -94,8 +104,14 @@ void halo_buffer_put(halo_buffer *b, const void *bytes, size_t n);
 int halo_push_values(lua_State *L, const uint8_t *p, size_t n);
 int halo_emit_value(halo_state *st, lua_State *L, int idx, halo_buffer *b);
 void halo_make_frozen(lua_State *L);
+void halo_make_frozen_light(lua_State *L);
+void halo_push_proxy_metatable(lua_State *L);
+void halo_make_deep_frozen(lua_State *L);
 int halo_is_frozen(lua_State *L, int idx);
 void halo_push_backing(lua_State *L, int idx);
+
+/* library.c */
+void halo_checkpointed_table_functions(lua_State *L, int t);
 
 /* profile.c */
 int halo_open_profile(lua_State *L);

@@ -87,6 +87,21 @@ int halo_host_number(halo_state *st, int32_t index, double *value);
 void halo_host_set_results(halo_state *st, const uint8_t *results, size_t length);
 void halo_host_set_error(halo_state *st, const char *message, size_t length, int code);
 
+/* halo.amount in C (amount.c). After registering the 33-byte amount type (type_id) and the
+** host module `module` with the Swift functions, replaces them by C closures that fall back to
+** the Swift function for what C does not decide itself (floats, other types, bad text). */
+int halo_amount_install(halo_state *st, int32_t type_id, const char *module);
+
+/* The 256-bit arithmetic behind it, on 32-byte little-endian values, for tests.
+** halo_u256_op returns 0, 1 overflow, 2 underflow, 3 division by zero (CMP: -1, 0, 1);
+** halo_u256_parse also 4 invalid text, 5 too many decimals; halo_u256_format writes at most
+** 160 bytes and returns the length. */
+enum { HALO_U256_ADD = 0, HALO_U256_SUB = 1, HALO_U256_MUL = 2, HALO_U256_DIV = 3,
+       HALO_U256_MULDIV = 4, HALO_U256_CMP = 5 };
+int halo_u256_op(int op, const uint8_t *a, const uint8_t *b, const uint8_t *c, uint8_t *out);
+int halo_u256_parse(const char *text, size_t length, int decimals, uint8_t *out);
+size_t halo_u256_format(const uint8_t *units, int decimals, char *out);
+
 /* Captured print output: records of u32 length + bytes. */
 const uint8_t *halo_log(const halo_state *st, size_t *length);
 void halo_log_clear(halo_state *st);
