@@ -45,8 +45,11 @@ extension SentinelService {
     /// Tries to swap `unit`'s policy for the current content of `file`: compiled in a fresh
     /// sandbox and checked (with `runTests`, the Unit's fixtures must pass too); a broken edit
     /// or a pin mismatch is refused and the old policy keeps running. Inside the processing
-    /// window the swap waits for settlement. Every attempt is journaled.
-    public func reloadPolicy(unit: String, file: String, runTests: Bool) throws(ServiceError) -> ReloadOutcome {
+    /// window the swap waits for settlement. Every attempt is journaled. A `preflight` (the
+    /// replay of recent history, ``ReloadPreflight``) runs last and may refuse the swap; its
+    /// summary is journaled with the attempt (`replay`) and logged with it.
+    public func reloadPolicy(unit: String, file: String, runTests: Bool,
+                             preflight: ((_ unit: String, _ file: String) -> ReloadPreflight)? = nil) throws(ServiceError) -> ReloadOutcome {
         guard let sentinel = sentinels[unit] else {
             return ReloadOutcome(unit: unit, file: file, accepted: false, message: "unknown unit")
         }
@@ -61,6 +64,14 @@ extension SentinelService {
                 outcome.message = "fixtures fail with the edited policy: \(failing.joined(separator: ", "))"
             }
         }
+        var verdict: ReloadPreflight?
+        if outcome.accepted, let preflight {
+            verdict = preflight(unit, file)
+            if let refusal = verdict?.refusal {
+                outcome.accepted = false
+                outcome.message = refusal
+            }
+        }
         if outcome.accepted {
             do {
                 let windowOpen = sentinel.inProcessingWindow
@@ -71,17 +82,20 @@ extension SentinelService {
                 outcome.message = error.description
             }
         }
-        let payload = JSONValue.object([
+        var fields: [(String, JSONValue)] = [
             ("unit", .string(unit)), ("time", .string(now.iso8601)), ("file", .string(file)),
             ("sha256", FileDigest.sha256(ofFile: file).map { .string($0) } ?? .null),
             ("accepted", .bool(outcome.accepted)), ("message", .string(outcome.message)),
-        ])
+        ]
+        if let verdict { fields.append(("replay", verdict.summary)) }
+        let payload = JSONValue.object(fields)
         pendingDrafts.append(JournalRecordDraft(kind: .reload, unit: unit, time: now.iso8601, payload: payload.serialized()))
         pendingDecisions.append(.object([("type", .string("reload")), ("unit", .string(unit)), ("revision", .int(Int64(halo.revision))),
                                          ("time", .string(now.iso8601)), ("file", .string(PolicyHost.chunkName(file))),
                                          ("accepted", .bool(outcome.accepted)), ("message", .string(outcome.message))]))
         try flush()
-        onLog("reload \(unit) \(PolicyHost.chunkName(file)): \(outcome.accepted ? "" : "REFUSED, the previous policy keeps running: ")\(outcome.message)")
+        let replayLine = verdict.map { $0.refusal == nil ? "; \($0.line)" : "" } ?? ""
+        onLog("reload \(unit) \(PolicyHost.chunkName(file)): \(outcome.accepted ? "" : "REFUSED, the previous policy keeps running: ")\(outcome.message)\(replayLine)")
         return outcome
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import HaloArtifacts
+import HaloCore
+import HaloReplay
+import HaloSentinel
+import Testing
+
+/// `halo replay` against the journal of the shipped three-week feed.
+@Suite struct ReplayEngineTests {
+    func time(_ text: String) -> Timestamp { try! Timestamp(iso8601: text) }
+
+    @Test func theRecordedPolicyReplaysIdenticallyAndTouchesNothing() throws {
+        let history = try ReplayHistory()
+        let before = try history.stateDigests()
+        // Matched to tbill-a by its file; no --unit needed.
+        let report = try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: history.path("policies/tbill.lua")))
+        #expect(report.unit == "tbill-a")
+        #expect(report.exitCode == 0, "\(report.text())")
+        #expect(report.differences.isEmpty)
+        #expect(report.failures.isEmpty)
+        #expect(report.hookCalls.recorded == report.hookCalls.candidate)
+        #expect(report.hookCalls.recorded > 30)
+        let money = try #require(report.money.first)
+        #expect(money.isZero)
+        // 15 business days, each settled; every subscription fit the manager's capacity.
+        #expect(money.recorded.settlements == 15)
+        #expect(money.recorded.toManager == money.candidate.toManager)
+        #expect(try history.stateDigests() == before)
+
+        let mmf = try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: history.path("policies/mmf.lua")))
+        #expect(mmf.unit == "mmf-a")
+        #expect(mmf.exitCode == 0, "\(mmf.text())")
+    }
+
+    @Test func aCappedCandidateDiffersFromTheFirstCycleWithExactAmounts() throws {
+        let history = try ReplayHistory()
+        let before = try history.stateDigests()
+        let candidate = try history.policy("tbill-capped.lua", ReplayHistory.cappedPolicy)
+        let report = try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: candidate, unit: "tbill-a"))
+        #expect(report.exitCode == 1, "\(report.text())")
+        let first = try #require(report.differences.first)
+        // Monday 2 March: 1,000,000 + 1,250,000 + 1,500,000 queued; the cap converts 3,000,000.
+        #expect(first.time == time("2026-03-02T13:00:00Z"))
+        #expect(first.hook == "settle")
+        #expect(first.recorded?.result["subscribe"] == .string("3750000"))
+        #expect(first.candidate?.result["subscribe"] == .string("3000000"))
+        let money = try #require(report.money.first)
+        // Inflows exceed the cap every day, so every one of the 15 settlements converts exactly the cap.
+        #expect(money.candidate.settlements == 15)
+        #expect(money.candidate.toManager == (try Amount(parsing: "45000000")))
+        #expect(money.recorded.toManager > money.candidate.toManager)
+        let json = report.json()
+        #expect(json["status"] == .string("differs"))
+        #expect(json["money"]?["tbill-a"]?["candidate"]?["to_manager"] == .string("45000000"))
+        #expect(report.text().contains("2026-03-02T13:00:00Z  settle"))
+        #expect(try history.stateDigests() == before)
+    }
+
+    @Test func aCandidateThatRaisesFailsWithExitThree() throws {
+        let history = try ReplayHistory()
+        let candidate = try history.policy("tbill-raising.lua", ReplayHistory.raisingPolicy)
+        let report = try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: candidate, unit: "tbill-a"))
+        #expect(report.exitCode == 3)
+        let failure = try #require(report.failures.first)
+        #expect(failure.time == time("2026-03-02T13:00:00Z"))
+        #expect(failure.hook == "settle")
+        #expect(failure.failure.code == "policy-error")
+        #expect(failure.failure.message.contains("candidate bug"))
+        // The runtime fell back: nothing converted while the candidate was failing.
+        #expect(report.money.first?.candidate.toManager == Amount.zero)
+
+        let broken = try history.policy("tbill-broken.lua", "local P = {\nfunction P.settle(ctx)\n")
+        #expect(throws: ReplayError.self) { try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: broken, unit: "tbill-a")) }
+        do { _ = try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: broken, unit: "tbill-a")) } catch {
+            #expect(error.exitCode == 3)
+        }
+    }
+
+    @Test func sinceAndUntilBoundTheWindowAndTheCandidateTakesOverAtSince() throws {
+        let history = try ReplayHistory()
+        let candidate = try history.policy("tbill-capped.lua", ReplayHistory.cappedPolicy)
+        let options = ReplayOptions(policy: candidate, unit: "tbill-a", since: time("2026-03-09T00:00:00Z"), until: time("2026-03-13T23:59:59Z"))
+        let report = try ReplayEngine.run(stateDirectory: history.state, options: options)
+        #expect(report.exitCode == 1)
+        #expect(!report.differences.isEmpty)
+        #expect(report.differences.allSatisfy { $0.time >= time("2026-03-09T00:00:00Z") && $0.time <= time("2026-03-13T23:59:59Z") })
+        // Until the 9th the candidate world followed the record: no backlog, so the first capped cycle is the 9th's.
+        #expect(report.differences.first?.time == time("2026-03-09T13:00:00Z"))
+        let money = try #require(report.money.first)
+        #expect(money.recorded.settlements == 5)
+        #expect(money.candidate.toManager == (try Amount(parsing: "15000000")))
+        #expect(money.candidate.ratePath.first?.time == time("2026-03-09T00:00:00Z"))
+
+        let quiet = ReplayOptions(policy: candidate, unit: "tbill-a", since: time("2026-03-21T00:00:00Z"))
+        #expect(try ReplayEngine.run(stateDirectory: history.state, options: quiet).exitCode == 0)
+    }
+
+    @Test func invalidRequestsAreExitTwo() throws {
+        let history = try ReplayHistory()
+        let candidate = try history.policy("tbill-capped.lua", ReplayHistory.cappedPolicy)
+        func code(_ options: ReplayOptions, state: String? = nil) -> (String, Int32)? {
+            do { _ = try ReplayEngine.run(stateDirectory: state ?? history.state, options: options); return nil }
+            catch { return (error.code, error.exitCode) }
+        }
+        // Three Units, and the candidate is none of their files.
+        #expect(code(ReplayOptions(policy: candidate))?.0 == "replay-invalid")
+        #expect(code(ReplayOptions(policy: candidate))?.1 == 2)
+        #expect(code(ReplayOptions(policy: candidate, unit: "nope"))?.0 == "replay-invalid")
+        #expect(code(ReplayOptions(policy: history.path("policies/missing.lua"), unit: "tbill-a"))?.1 == 2)
+        #expect(code(ReplayOptions(policy: candidate, unit: "tbill-a", since: time("2026-03-10T00:00:00Z"), until: time("2026-03-09T00:00:00Z")))?.1 == 2)
+        #expect(code(ReplayOptions(policy: candidate, unit: "tbill-a"), state: history.path("no-state"))?.0 == "journal-missing")
+    }
+}
