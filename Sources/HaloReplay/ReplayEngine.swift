@@ -114,6 +114,10 @@ public enum ReplayEngine {
                     throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
                 }
                 candidateWorld.followsTape = false
+                // From here the recorded world also asks the candidate each question it answers from the journal.
+                do { recordedWorld.sentinel.shadow = try ShadowPolicy(file: policyFile, artifact: candidateArtifact, stdlib: stdlib) } catch {
+                    throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
+                }
             }
             try recordedWorld.apply(record, payload: payload, clockKind: clockKind)
             try candidateWorld.apply(record, payload: payload, clockKind: clockKind)
@@ -134,11 +138,25 @@ public enum ReplayEngine {
             recordedPolicy: unit.policyFile, candidatePolicy: policyFile, candidateSHA256: FileDigest.sha256(ofFile: policyFile),
             since: options.since, until: options.until, historyStart: start, historyEnd: lastTime, records: records,
             hookCalls: (recordedWorld.hookCalls, candidateWorld.hookCalls),
-            differences: differences(recordedWorld.decisions, candidateWorld.decisions, unit: unit.name),
-            failures: candidateWorld.failures.map { ReplayReport.Failure(time: $0.time, hook: $0.hook, failure: $0.failure) },
+            differences: differences(recordedWorld.decisions, candidateWorld.decisions, sameContext: recordedWorld.shadowCalls, unit: unit.name),
+            failures: failures(own: candidateWorld.failures, sameContext: recordedWorld.shadowCalls),
             refusedEvents: candidateWorld.refused.filter { !recordedRefusals.contains($0.seq) }
                 .map { ReplayReport.RefusedEvent(time: $0.time, id: $0.id, failure: $0.failure) },
             money: [money])
+    }
+
+    /// The candidate's failures in its own world, then those it would have had on the recorded
+    /// ctx at moments its own world did not fail.
+    static func failures(own: [(time: Timestamp, hook: String, failure: PolicyFailure)],
+                         sameContext: [(time: Timestamp, hook: String, decision: ReplayDecision)]) -> [ReplayReport.Failure] {
+        var result = own.map { ReplayReport.Failure(time: $0.time, hook: $0.hook, failure: $0.failure, onRecordedContext: false) }
+        let seen = Set(own.map { "\($0.time.seconds)|\($0.hook)" })
+        for call in sameContext where !seen.contains("\(call.time.seconds)|\(call.hook)") {
+            if let failure = call.decision.failure {
+                result.append(ReplayReport.Failure(time: call.time, hook: call.hook, failure: failure, onRecordedContext: true))
+            }
+        }
+        return result.sorted { $0.time < $1.time }
     }
 
     /// The Unit whose policy the candidate replaces: `options.unit`, else the one whose
@@ -162,6 +180,7 @@ public enum ReplayEngine {
     /// Pairs the two worlds' hook calls by (time, hook, occurrence) and keeps those that differ.
     static func differences(_ recorded: [(time: Timestamp, hook: String, decision: ReplayDecision)],
                             _ candidate: [(time: Timestamp, hook: String, decision: ReplayDecision)],
+                            sameContext: [(time: Timestamp, hook: String, decision: ReplayDecision)],
                             unit: String) -> [ReplayDifference] {
         struct Key: Hashable, Comparable {
             var time: Timestamp
@@ -182,11 +201,15 @@ public enum ReplayEngine {
             }
             return result
         }
-        let left = keyed(recorded), right = keyed(candidate)
+        let left = keyed(recorded), right = keyed(candidate), shadow = keyed(sameContext)
         return Set(left.keys).union(right.keys).sorted().compactMap { key in
-            let old = left[key], new = right[key]
-            if let old, let new, old.decidesLike(new) { return nil }
-            return ReplayDifference(time: key.time, unit: unit, hook: key.name, recorded: old, candidate: new)
+            let old = left[key], new = right[key], asked = shadow[key]
+            // Listed when the candidate's world decides differently, or when the candidate, asked
+            // on the recorded ctx, would have (its world may have drifted back to the same answer).
+            let worldsAgree = old.flatMap { old in new.map { old.decidesLike($0) } } ?? false
+            let askedAgrees = old.flatMap { old in asked.map { old.decidesLike($0) } } ?? true
+            if worldsAgree && askedAgrees { return nil }
+            return ReplayDifference(time: key.time, unit: unit, hook: key.name, recorded: old, candidate: new, sameContext: asked)
         }
     }
 }

@@ -22,6 +22,9 @@ extension ReplayReport {
                 rows.append([difference.time.iso8601, difference.hook,
                              difference.recorded.map { $0.summary(hook: difference.hook) } ?? "(not called)",
                              difference.candidate.map { $0.summary(hook: difference.hook) } ?? "(not called)"])
+                if let asked = difference.sameContext, difference.candidate.map({ !asked.decidesLike($0) }) ?? true {
+                    rows.append(["", "  asked on the recorded ctx", "", asked.summary(hook: difference.hook)])
+                }
                 let oldSignals = difference.recorded?.signals ?? [], newSignals = difference.candidate?.signals ?? []
                 if oldSignals != newSignals {
                     rows.append(["", "  signals", oldSignals.joined(separator: ", "), newSignals.joined(separator: ", ")])
@@ -37,7 +40,9 @@ extension ReplayReport {
         if !failures.isEmpty {
             lines.append("")
             lines.append("The candidate FAILED \(failures.count) time(s) (the runtime fell back: no conversion, previous rate):")
-            for failure in failures { lines.append("  \(failure.time.iso8601)  \(failure.hook): \(failure.failure)") }
+            for failure in failures {
+                lines.append("  \(failure.time.iso8601)  \(failure.hook)\(failure.onRecordedContext ? " (asked on the recorded ctx)" : ""): \(failure.failure)")
+            }
         }
         if !refusedEvents.isEmpty {
             lines.append("")

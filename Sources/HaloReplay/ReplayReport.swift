@@ -19,6 +19,8 @@ public struct ReplayReport: Sendable {
         public var hook: String
         /// Why.
         public var failure: PolicyFailure
+        /// True when it failed when asked on the recorded ctx (at a moment its own world did not fail).
+        public var onRecordedContext: Bool
     }
 
     /// An event the recorded history applied and the candidate's world refused.
@@ -91,7 +93,8 @@ public struct ReplayReport: Sendable {
             ("differences", .array(differences.map { $0.json() })),
             ("failures", .array(failures.map {
                 .object([("time", .string($0.time.iso8601)), ("hook", .string($0.hook)),
-                         ("code", .string($0.failure.code)), ("message", .string($0.failure.message))])
+                         ("code", .string($0.failure.code)), ("message", .string($0.failure.message)),
+                         ("ctx", .string($0.onRecordedContext ? "recorded" : "own"))])
             })),
             ("refused_events", .array(refusedEvents.map {
                 .object([("time", .string($0.time.iso8601)), ("id", .string($0.id)),
@@ -110,8 +113,8 @@ public struct ReplayReport: Sendable {
                 .object([("time", .string($0.time.iso8601)), ("hook", .string($0.hook)), ("code", .string($0.failure.code)),
                          ("message", .string($0.failure.message))])
             })),
-            ("money", .object(money.map { impact in
-                (impact.unit, .object([
+            ("money", .object(money.map { impact -> (String, JSONValue) in
+                (impact.unit, JSONValue.object([
                     ("to_manager", .string(MoneyImpact.delta(impact.recorded.toManager, impact.candidate.toManager))),
                     ("from_manager", .string(MoneyImpact.delta(impact.recorded.fromManager, impact.candidate.fromManager))),
                     ("shares_minted", .string(MoneyImpact.delta(impact.recorded.sharesMinted, impact.candidate.sharesMinted))),

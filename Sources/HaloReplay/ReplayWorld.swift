@@ -25,6 +25,8 @@ final class ReplayWorld {
     var hookCalls = 0
     /// Hook failures in the window.
     var failures: [(time: Timestamp, hook: String, failure: PolicyFailure)] = []
+    /// The candidate's answers on this world's ctx (the recorded world, once the candidate took over).
+    var shadowCalls: [(time: Timestamp, hook: String, decision: ReplayDecision)] = []
     /// Events this world refused, in the window: journal seq, event id, time, why.
     var refused: [(seq: Int64, id: String, time: Timestamp, failure: StepFailure)] = []
 
@@ -66,6 +68,8 @@ final class ReplayWorld {
         } catch {
             throw .corrupt(record.seq, "the journaled event does not parse: \(error)")
         }
+        // A `reload` event in the feed swapped the recorded policy; the candidate stays in charge of its world.
+        if !followsTape, case .reload = parsed.step.action { return }
         if followsTape { sentinel.replay(Self.tape(payload["tape"])) }
         do {
             try sentinel.perform(parsed.step.action, at: time)
@@ -86,10 +90,14 @@ final class ReplayWorld {
     /// Moves what the Sentinel logged into this world's lists, then clears its logs.
     func collect() {
         defer { sentinel.clearLogs() }
+        for call in sentinel.shadow?.takeCalls() ?? [] where Self.comparedHooks.contains(call.hook) && window.inWindow(call.time) {
+            shadowCalls.append((call.time, call.hook, ReplayDecision(result: call.result, failure: call.failure, signals: [], actions: [])))
+        }
         hookCalls += sentinel.decisions.filter { Self.comparedHooks.contains($0.hook) }.count
         for record in sentinel.decisions where Self.comparedHooks.contains(record.hook) && window.inWindow(record.time) {
             let signals = sentinel.signals.filter { $0.time == record.time }.map(\.code)
-            let actions = sentinel.actions.filter { $0.time == record.time && $0.action != "note" }.map { ($0.action, $0.applied) }
+            let actions: [(action: String, applied: Bool)] = sentinel.actions
+                .filter { $0.time == record.time && $0.action != "note" }.map { (action: $0.action, applied: $0.applied) }
             decisions.append((record.time, record.hook,
                               ReplayDecision(result: record.result, failure: record.failure, signals: signals, actions: actions)))
             if let failure = record.failure, !followsTape { failures.append((record.time, record.hook, failure)) }

@@ -44,6 +44,8 @@ import Testing
         #expect(first.hook == "settle")
         #expect(first.recorded?.result["subscribe"] == .string("3750000"))
         #expect(first.candidate?.result["subscribe"] == .string("3000000"))
+        // Asked on the recorded ctx at that same moment it answers the same: the worlds were still one.
+        #expect(first.sameContext?.result["subscribe"] == .string("3000000"))
         let money = try #require(report.money.first)
         // Inflows exceed the cap every day, so every one of the 15 settlements converts exactly the cap.
         #expect(money.candidate.settlements == 15)

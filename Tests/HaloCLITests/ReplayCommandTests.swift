@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// `halo replay` as a user runs it: after `halo run` over the shipped three-week feed.
+@Suite(.serialized) struct ReplayCommandTests {
+    /// A copy of the example with its journal.
+    func history() throws -> URL {
+        let root = try HaloProcess.temporaryDirectory()
+        for item in ["examples", "policies", "stdlib"] {
+            try FileManager.default.copyItem(at: HaloProcess.repository.appendingPathComponent(item), to: root.appendingPathComponent(item))
+        }
+        let run = try HaloProcess.run(["run", "examples/passthrough-alpha/halo.yaml", "--state", "state",
+                                       "--feed", "examples/passthrough-alpha/feeds/three-weeks.jsonl"], directory: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        return root
+    }
+
+    @Test func samePolicyIsExitZeroChangedIsExitOneRaisingIsExitThree() throws {
+        let root = try history()
+        let journal = root.appendingPathComponent("state/journal.sqlite")
+        let before = try Data(contentsOf: journal)
+
+        let same = try HaloProcess.run(["replay", "--state", "state", "--policy", "policies/tbill.lua"], directory: root)
+        #expect(same.status == 0, "\(same.stdout)\n\(same.stderr)")
+        #expect(same.stdout.contains("Every decision is the same as recorded."))
+
+        let capped = """
+        local halo = require "halo"
+        local v1 = require "tbill"
+        local P = {}
+        for name, hook in pairs(v1) do P[name] = hook end
+        function P.settle(ctx)
+          local decision = v1.settle(ctx)
+          if decision.subscribe > halo.amount("3000000") then decision.subscribe = halo.amount("3000000") end
+          return decision
+        end
+        return P
+        """
+        try capped.write(to: root.appendingPathComponent("policies/tbill-capped.lua"), atomically: true, encoding: .utf8)
+        let ambiguous = try HaloProcess.run(["replay", "--state", "state", "--policy", "policies/tbill-capped.lua"], directory: root)
+        #expect(ambiguous.status == 2, "\(ambiguous.stderr)")
+        #expect(ambiguous.stderr.contains("--unit"))
+
+        let differs = try HaloProcess.run(["replay", "--state", "state", "--policy", "policies/tbill-capped.lua", "--unit", "tbill-a"], directory: root)
+        #expect(differs.status == 1, "\(differs.stdout)\n\(differs.stderr)")
+        #expect(differs.stdout.contains("2026-03-02T13:00:00Z  settle  subscribe 3750000, redeem 0"), "\(differs.stdout)")
+        #expect(differs.stdout.contains("subscribe 3000000, redeem 0"))
+        #expect(differs.stdout.contains("45000000"))
+
+        let json = try HaloProcess.run(["replay", "--state", "state", "--policy", "policies/tbill-capped.lua", "--unit", "tbill-a",
+                                        "--since", "2026-03-09", "--until", "2026-03-13T23:59:59Z", "--json"], directory: root)
+        #expect(json.status == 1)
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(document?["status"] as? String == "differs")
+        let differences = document?["differences"] as? [[String: Any]] ?? []
+        #expect(differences.first?["time"] as? String == "2026-03-09T13:00:00Z")
+        let money = (document?["money"] as? [String: Any])?["tbill-a"] as? [String: Any]
+        #expect((money?["candidate"] as? [String: Any])?["to_manager"] as? String == "15000000")
+
+        let raising = """
+        local halo = require "halo"
+        local v1 = require "tbill"
+        local P = {}
+        for name, hook in pairs(v1) do P[name] = hook end
+        function P.settle(ctx) error("candidate bug") end
+        return P
+        """
+        try raising.write(to: root.appendingPathComponent("policies/tbill-raising.lua"), atomically: true, encoding: .utf8)
+        let failed = try HaloProcess.run(["replay", "--state", "state", "--policy", "policies/tbill-raising.lua", "--unit", "tbill-a"], directory: root)
+        #expect(failed.status == 3, "\(failed.stdout)\n\(failed.stderr)")
+        #expect(failed.stdout.contains("FAILED"))
+
+        #expect(try Data(contentsOf: journal) == before)
+    }
+}
