@@ -103,24 +103,22 @@ public enum ReplayEngine {
         let recordedWorld = ReplayWorld(sentinel: baseline, unitName: unit.name, units: units, window: options)
         let candidateWorld = ReplayWorld(sentinel: try sentinel(recordedArtifact), unitName: unit.name, units: units, window: options)
 
+        let takeover = options.since ?? start
+        candidateWorld.takeover = (takeover, policyFile)
         var records = 0
         var lastTime = start
         while let record = try cursor.next() {
             guard record.kind == .event || record.kind == .rejected || record.kind == clockKind else { continue }
             guard let time = try? Timestamp(iso8601: record.time) else { throw ReplayError.corrupt(record.seq, "time '\(record.time)' is not ISO-8601") }
             let payload = try JSONParser.parse(record.payload)
-            if candidateWorld.followsTape, options.since.map({ time >= $0 }) ?? true {
-                do { try candidateWorld.sentinel.takeOver(policy: policyFile, at: candidateWorld.sentinel.now) } catch {
-                    throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
-                }
-                candidateWorld.followsTape = false
+            if recordedWorld.sentinel.shadow == nil, time >= takeover {
                 // From here the recorded world also asks the candidate each question it answers from the journal.
                 do { recordedWorld.sentinel.shadow = try ShadowPolicy(file: policyFile, artifact: candidateArtifact, stdlib: stdlib) } catch {
                     throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
                 }
             }
-            try recordedWorld.apply(record, payload: payload, clockKind: clockKind)
-            try candidateWorld.apply(record, payload: payload, clockKind: clockKind)
+            try recordedWorld.apply(record, payload: payload, time: time, clockKind: clockKind)
+            try candidateWorld.apply(record, payload: payload, time: time, clockKind: clockKind)
             records += 1
             lastTime = max(lastTime, time)
             // The first record past --until still carries the cycles that fired before it.

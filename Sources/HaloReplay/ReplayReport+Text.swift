@@ -23,7 +23,7 @@ extension ReplayReport {
                              difference.recorded.map { $0.summary(hook: difference.hook) } ?? "(not called)",
                              difference.candidate.map { $0.summary(hook: difference.hook) } ?? "(not called)"])
                 if let asked = difference.sameContext, difference.candidate.map({ !asked.decidesLike($0) }) ?? true {
-                    rows.append(["", "  asked on the recorded ctx", "", asked.summary(hook: difference.hook)])
+                    rows.append(["", "  on recorded ctx", "", asked.summary(hook: difference.hook)])
                 }
                 let oldSignals = difference.recorded?.signals ?? [], newSignals = difference.candidate?.signals ?? []
                 if oldSignals != newSignals {

@@ -19,6 +19,9 @@ final class ReplayWorld {
     let window: ReplayOptions
     /// True while hook calls are answered from the journal.
     var followsTape = true
+    /// When, and to which policy file, this world stops following the journal and calls a
+    /// policy live (nil: never; the recorded world).
+    var takeover: (at: Timestamp, policy: String)?
     /// Hook calls made in the window, with the signals and actions of the same moment.
     var decisions: [(time: Timestamp, hook: String, decision: ReplayDecision)] = []
     /// Decisions logged for the compared hooks, in or out of the window.
@@ -39,8 +42,9 @@ final class ReplayWorld {
 
     /// Applies one journal record (events, clock moves, refusals; reloads and snapshots are not
     /// Unit state). `kind` decides what the payload holds.
-    func apply(_ record: JournalRecord, payload: JSONValue, clockKind: JournalRecordKind) throws(ReplayError) {
+    func apply(_ record: JournalRecord, payload: JSONValue, time recordTime: Timestamp, clockKind: JournalRecordKind) throws(ReplayError) {
         defer { collect() }
+        try takeOverIfDue(payload, time: recordTime)
         if case .array(let clocks)? = payload["clocks"] {
             for clock in clocks {
                 guard case .string(let name)? = clock["unit"], case .string(let timeText)? = clock["time"],
@@ -77,6 +81,23 @@ final class ReplayWorld {
             if window.inWindow(time) { refused.append((record.seq, parsed.id, time, error)) }
         }
         try checkTape(record)
+    }
+
+    /// Hands the Unit to the takeover policy when `time` reaches it. A record's clock move may
+    /// fire cycles on both sides of that moment (a simulated clock moves only with events), so
+    /// the cycles before it are first replayed from the record's outcomes and the rest of them
+    /// dropped: from the takeover on, the policy decides.
+    func takeOverIfDue(_ payload: JSONValue, time: Timestamp) throws(ReplayError) {
+        guard followsTape, let takeover, takeover.at <= time else { return }
+        if case .array(let clocks)? = payload["clocks"], let own = clocks.first(where: { $0["unit"] == .string(unitName) }) {
+            sentinel.replay(Self.tape(own["tape"]))
+        }
+        sentinel.advance(to: takeover.at.adding(seconds: -1))
+        sentinel.replay([])
+        followsTape = false
+        do { try sentinel.takeOver(policy: takeover.policy, at: sentinel.now) } catch {
+            throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
+        }
     }
 
     /// The recorded outcomes must be used up exactly, or the baseline is not the history.

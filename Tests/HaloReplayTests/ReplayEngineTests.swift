@@ -22,9 +22,13 @@ import Testing
         #expect(report.hookCalls.recorded > 30)
         let money = try #require(report.money.first)
         #expect(money.isZero)
-        // 15 business days, each settled; every subscription fit the manager's capacity.
-        #expect(money.recorded.settlements == 15)
-        #expect(money.recorded.toManager == money.candidate.toManager)
+        // Ten days of subscriptions (40,750,000 USDS in all, each day within the manager's capacity)
+        // and one redemption of 500,000 shares at 1.00180143, paid by the manager.
+        #expect(money.recorded.settlements == 11)
+        #expect(money.recorded.toManager == (try Amount(parsing: "40750000")))
+        #expect(money.recorded.fromManager == (try Amount(parsing: "500900.715")))
+        #expect(money.recorded.sharesBurned == (try Amount(parsing: "500000")))
+        #expect(money.recorded.finalRate == (try Rate(parsing: "1.00228238")))
         #expect(try history.stateDigests() == before)
 
         let mmf = try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: history.path("policies/mmf.lua")))
@@ -47,13 +51,21 @@ import Testing
         // Asked on the recorded ctx at that same moment it answers the same: the worlds were still one.
         #expect(first.sameContext?.result["subscribe"] == .string("3000000"))
         let money = try #require(report.money.first)
-        // Inflows exceed the cap every day, so every one of the 15 settlements converts exactly the cap.
-        #expect(money.candidate.settlements == 15)
-        #expect(money.candidate.toManager == (try Amount(parsing: "45000000")))
-        #expect(money.recorded.toManager > money.candidate.toManager)
+        // 3,000,000 a day for ten days leaves 10,750,000 queued on the 16th, converted by the 19th
+        // (3 + 3 + 3 + 1.75 million): four more settlements. On the 16th the queued USDS now pays
+        // the 500,000-share redemption (500,900.715 USDS) inside the Unit, so the manager receives
+        // that much less and pays nothing out.
+        #expect(money.candidate.settlements == 14)
+        #expect(money.candidate.toManager == (try Amount(parsing: "40249099.285")))
+        #expect(money.candidate.fromManager == Amount.zero)
+        #expect(report.differences.count == 14)
+        #expect(report.differences.last?.time == time("2026-03-19T13:00:00Z"))
+        #expect(report.differences.last?.candidate?.result["subscribe"] == .string("1750000"))
         let json = report.json()
         #expect(json["status"] == .string("differs"))
-        #expect(json["money"]?["tbill-a"]?["candidate"]?["to_manager"] == .string("45000000"))
+        #expect(json["money"]?["tbill-a"]?["candidate"]?["to_manager"] == .string("40249099.285"))
+        #expect(json["money"]?["tbill-a"]?["delta"]?["to_manager"] == .string("-500900.715"))
+        #expect(json["money"]?["tbill-a"]?["delta"]?["from_manager"] == .string("-500900.715"))
         #expect(report.text().contains("2026-03-02T13:00:00Z  settle"))
         #expect(try history.stateDigests() == before)
     }
@@ -95,6 +107,18 @@ import Testing
 
         let quiet = ReplayOptions(policy: candidate, unit: "tbill-a", since: time("2026-03-21T00:00:00Z"))
         #expect(try ReplayEngine.run(stateDirectory: history.state, options: quiet).exitCode == 0)
+
+        // One journal record (Monday 16th, 08:00) fires Friday's 13:00 and 16:00 cycles: the
+        // candidate takes over at --since, between them and after them, not at the record.
+        let afterFriday = ReplayOptions(policy: candidate, unit: "tbill-a", since: time("2026-03-13T18:00:00Z"))
+        #expect(try ReplayEngine.run(stateDirectory: history.state, options: afterFriday).exitCode == 0)
+        let atFridayLock = ReplayOptions(policy: candidate, unit: "tbill-a", since: time("2026-03-13T13:00:00Z"))
+        let friday = try ReplayEngine.run(stateDirectory: history.state, options: atFridayLock)
+        #expect(friday.differences.first?.time == time("2026-03-13T13:00:00Z"))
+        #expect(friday.differences.first?.candidate?.result["subscribe"] == .string("3000000"))
+        // The 1,000,000 left over converts on Monday, netted against the redemption.
+        #expect(friday.differences.last?.time == time("2026-03-16T13:00:00Z"))
+        #expect(friday.money.first?.candidate.toManager == (try Amount(parsing: "3499099.285")))
     }
 
     @Test func invalidRequestsAreExitTwo() throws {

@@ -36,10 +36,11 @@ struct ReplayHistory {
 
     func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    /// SHA-256 of every file in the state directory, by name.
+    /// SHA-256 of every file in the state directory, by name, but SQLite's `-shm`/`-wal`
+    /// coordination files, which any reader (`halo state` too) may create.
     func stateDigests() throws -> [String: String] {
         var digests: [String: String] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: state) {
+        for name in try FileManager.default.contentsOfDirectory(atPath: state) where !name.hasSuffix("-shm") && !name.hasSuffix("-wal") {
             digests[name] = FileDigest.sha256(ofFile: state + "/" + name) ?? "unreadable"
         }
         return digests
