@@ -26,11 +26,13 @@ import Testing
         service.onLog = { log.append($0) }
         let before = try #require(service.sentinels["tbill-a"]?.policyIdentity.sha256)
         let candidate = try history.policy("tbill-raising.lua", ReplayHistory.raisingPolicy)
-        let gate = ReplayGate(stateDirectory: history.state, haloPath: history.halo, days: 7)
+        // The candidate raises once money is queued: the last week (no subscriptions) would not
+        // show it, the last ten days (the 11th, 12th, 13th) do.
+        let gate = ReplayGate(stateDirectory: history.state, haloPath: history.halo, days: 10)
 
         let outcome = try service.reloadPolicy(unit: "tbill-a", file: candidate, runTests: false, preflight: gate.preflight(now: service.now))
         #expect(!outcome.accepted)
-        #expect(outcome.message.contains("fails on the last 7 day(s)"), "\(outcome.message)")
+        #expect(outcome.message.contains("fails on the last 10 day(s)"), "\(outcome.message)")
         #expect(service.sentinels["tbill-a"]?.policyIdentity.sha256 == before)
         #expect(log.contains { $0.contains("REFUSED") && $0.contains("candidate bug") }, "\(log)")
         service.close()
@@ -38,9 +40,14 @@ import Testing
         let record = try #require(try reloadRecords(history).last)
         #expect(record["accepted"] == .bool(false))
         #expect(record["replay"]?["status"] == .string("candidate-failed"))
-        #expect(record["replay"]?["days"] == .int(7))
-        // The last 7 days before the end of the feed (2026-03-20T18:00Z) start on the 13th.
-        #expect(record["replay"]?["since"] == .string("2026-03-13T18:00:00Z"))
+        #expect(record["replay"]?["days"] == .int(10))
+        // The last 10 days before the end of the feed (2026-03-20T18:00Z).
+        #expect(record["replay"]?["since"] == .string("2026-03-10T18:00:00Z"))
+        if case .array(let failures)? = record["replay"]?["failures"] {
+            #expect(failures.first?["time"] == .string("2026-03-11T13:00:00Z"))
+        } else {
+            Issue.record("no failures in the replay summary")
+        }
     }
 
     @Test func aCandidateThatDiffersIsSwappedWithItsSummaryLoggedAndJournaled() throws {
