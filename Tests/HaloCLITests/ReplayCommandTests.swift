@@ -75,3 +75,49 @@ import Testing
         #expect(try Data(contentsOf: journal) == before)
     }
 }
+
+/// `halo run --watch --replay-on-reload DAYS` as an operator runs it.
+@Suite(.serialized) struct ReplayOnReloadTests {
+    @Test func aWatchedEditThatFailsOnHistoryIsRefused() throws {
+        let root = try HaloProcess.temporaryDirectory()
+        for item in ["examples", "policies", "stdlib"] {
+            try FileManager.default.copyItem(at: HaloProcess.repository.appendingPathComponent(item), to: root.appendingPathComponent(item))
+        }
+        let misuse = try HaloProcess.run(["run", "examples/passthrough-alpha/halo.yaml", "--state", "state", "--replay-on-reload", "3"], directory: root)
+        #expect(misuse.status == 2)
+        #expect(misuse.stderr.contains("--replay-on-reload needs --watch"))
+
+        let process = Process()
+        process.executableURL = HaloProcess.executable
+        process.arguments = ["run", "examples/passthrough-alpha/halo.yaml", "--state", "state", "--feed", "-", "--watch",
+                             "--replay-on-reload", "30", "--poll", "50ms"]
+        process.currentDirectoryURL = root
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        let stdout = PipeCollector(output), stderr = PipeCollector(errors)
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let feed = try String(contentsOf: root.appendingPathComponent("examples/passthrough-alpha/feeds/three-weeks.jsonl"), encoding: .utf8)
+        input.fileHandleForWriting.write(Data(feed.utf8))
+        #expect(stdout.wait(for: "\"event\":\"tick-tbill-a-end\"", seconds: 60), "\(stderr.text)")
+
+        // An edit that compiles but raises as soon as money is queued: three weeks of history say no.
+        let policy = root.appendingPathComponent("policies/tbill.lua")
+        let original = try String(contentsOf: policy, encoding: .utf8)
+        let raising = original.replacingOccurrences(of: "function P.settle(ctx)\n",
+                                                    with: "function P.settle(ctx)\n  if ctx.queues.subscribe.total_underlying > halo.amount(0) then error(\"candidate bug\") end\n")
+        #expect(raising != original)
+        try raising.write(to: policy, atomically: true, encoding: .utf8)
+        #expect(stderr.wait(for: "REFUSED", seconds: 60), "\(stderr.text)")
+        #expect(stderr.text.contains("the candidate fails on the last 30 day(s) of history"), "\(stderr.text)")
+        #expect(stderr.text.contains("candidate bug"))
+
+        // A harmless edit is swapped, with the replay's verdict on the same line.
+        try (original + "\n-- edited: a comment changes the hash\n").write(to: policy, atomically: true, encoding: .utf8)
+        #expect(stderr.wait(for: "swapped; replay: identical", seconds: 60), "\(stderr.text)")
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
