@@ -117,8 +117,8 @@ public enum ReplayEngine {
                     throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
                 }
             }
-            try recordedWorld.apply(record, payload: payload, time: time, clockKind: clockKind)
-            try candidateWorld.apply(record, payload: payload, time: time, clockKind: clockKind)
+            try recordedWorld.apply(record, payload: payload, time: time)
+            try candidateWorld.apply(record, payload: payload, time: time)
             records += 1
             lastTime = max(lastTime, time)
             // The first record past --until still carries the cycles that fired before it.

@@ -22,7 +22,9 @@ extension ReplayReport {
                 rows.append([difference.time.iso8601, difference.hook,
                              difference.recorded.map { $0.summary(hook: difference.hook) } ?? "(not called)",
                              difference.candidate.map { $0.summary(hook: difference.hook) } ?? "(not called)"])
-                if let asked = difference.sameContext, difference.candidate.map({ !asked.decidesLike($0) }) ?? true {
+                // Shown when it reads differently from the candidate's own answer (a note alone may differ).
+                if let asked = difference.sameContext,
+                   difference.candidate.map({ asked.summary(hook: difference.hook) != $0.summary(hook: difference.hook) }) ?? true {
                     rows.append(["", "  on recorded ctx", "", asked.summary(hook: difference.hook)])
                 }
                 let oldSignals = difference.recorded?.signals ?? [], newSignals = difference.candidate?.signals ?? []

@@ -40,9 +40,9 @@ final class ReplayWorld {
         self.window = window
     }
 
-    /// Applies one journal record (events, clock moves, refusals; reloads and snapshots are not
-    /// Unit state). `kind` decides what the payload holds.
-    func apply(_ record: JournalRecord, payload: JSONValue, time recordTime: Timestamp, clockKind: JournalRecordKind) throws(ReplayError) {
+    /// Applies one journal record at `recordTime`: an event, a refusal or a clock move (reloads
+    /// and snapshots are not Unit state and never reach here).
+    func apply(_ record: JournalRecord, payload: JSONValue, time recordTime: Timestamp) throws(ReplayError) {
         defer { collect() }
         try takeOverIfDue(payload, time: recordTime)
         if case .array(let clocks)? = payload["clocks"] {
