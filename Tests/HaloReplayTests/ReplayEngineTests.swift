@@ -70,6 +70,36 @@ import Testing
         #expect(try history.stateDigests() == before)
     }
 
+    @Test func aStricterToleranceHaltsSubscriptionsAndTheLaterEventsAreRefused() throws {
+        let history = try ReplayHistory()
+        let candidate = try history.policy("tbill-strict.lua", ReplayHistory.strictPolicy)
+        let report = try ReplayEngine.run(stateDirectory: history.state, options: ReplayOptions(policy: candidate, unit: "tbill-a"))
+        #expect(report.exitCode == 1, "\(report.text())")
+        // Monday's 09:00 report: the candidate raises NAV_DEVIATION and halts subscriptions.
+        let signals = try #require(report.differences.first)
+        #expect(signals.time == time("2026-03-02T09:00:00Z"))
+        #expect(signals.hook == "signals")
+        #expect(signals.recorded?.signals == [])
+        #expect(signals.candidate?.signals == ["NAV_DEVIATION"])
+        let respond = try #require(report.differences.first { $0.hook == "respond" })
+        #expect(respond.time == time("2026-03-02T09:00:00Z"))
+        #expect(respond.recorded == nil)
+        #expect(respond.candidate?.actions.first?.action == "halt_subscriptions")
+        #expect(respond.candidate?.actions.first?.applied == true)
+        // So the 10:00 subscriptions are refused in its world, and nothing ever converts.
+        let refused = try #require(report.refusedEvents.first)
+        #expect(refused.id == "subscribe-tbill-a-spark-0")
+        #expect(refused.failure.code == "subscriptions-halted")
+        #expect(report.refusedEvents.filter { $0.failure.code == "subscriptions-halted" }.count == 30)
+        let money = try #require(report.money.first)
+        #expect(money.candidate.toManager == Amount.zero)
+        #expect(money.candidate.sharesMinted == Amount.zero)
+        // Disputed NAVs are never marked up: the rate stays at 1 while the recorded one rose.
+        #expect(money.candidate.finalRate == Rate.one)
+        #expect(money.ratePath.contains { $0.time == time("2026-03-02T16:00:00Z") && $0.recorded == (try! Rate(parsing: "1.00012")) && $0.candidate == .one })
+        #expect(report.text().contains("subscribe-tbill-a-spark-0: subscriptions-halted"))
+    }
+
     @Test func aCandidateThatRaisesFailsWithExitThree() throws {
         let history = try ReplayHistory()
         let candidate = try history.policy("tbill-raising.lua", ReplayHistory.raisingPolicy)

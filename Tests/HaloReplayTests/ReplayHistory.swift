@@ -62,6 +62,21 @@ struct ReplayHistory {
     return P
     """
 
+    /// tbill-a's v1 with a NAV tolerance of 0.005 % instead of the artifact's 1 %: every report
+    /// of the feed (NAV about 0.01 % above the independent price) now deviates.
+    static let strictPolicy = """
+    local v1 = require "tbill"
+    local P = {}
+    local function strict(ctx)
+      local params = setmetatable({ nav_tolerance = "0.00005" }, { __index = ctx.params })
+      return setmetatable({ params = params }, { __index = ctx })
+    end
+    for name, hook in pairs(v1) do
+      P[name] = function(ctx, ...) return hook(strict(ctx), ...) end
+    end
+    return P
+    """
+
     /// tbill-a's v1 whose settle raises once money is queued.
     static let raisingPolicy = """
     local halo = require "halo"
