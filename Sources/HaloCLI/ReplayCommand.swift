@@ -10,10 +10,11 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a candidate policy against a Sentinel's journal: decision diff and money impact; touches nothing.",
         discussion: """
-        The Unit is rebuilt from the journal twice: as recorded, and with the candidate deciding every hook call
-        from --since (default: the start) on its own copy, so later cycles see its earlier decisions. Reports the
-        hook calls that decide differently and the money each world moved (USDS to and from the manager, shares
+        The Unit is rebuilt from the journal twice: as recorded, and with the candidate deciding every hook call \
+        from --since (default: the start) on its own copy, so later cycles see its earlier decisions. Reports the \
+        hook calls that decide differently and the money each world moved (USDS to and from the manager, shares \
         minted and burned, the exchange-rate path). The journal is only read. See docs/replay.md.
+
         Exit codes: 0 identical, 1 differs, 2 invalid input, 3 the candidate failed (a hook error or timeout).
         """
     )
