@@ -84,3 +84,13 @@ package.targets += [
 if let index = package.targets.firstIndex(where: { $0.name == "HaloSentinel" }) {
     package.targets[index].dependencies.append(.product(name: "Crypto", package: "swift-crypto"))
 }
+
+// HaloReplay: a candidate policy against the journal's recorded history (`halo replay`,
+// `halo run --watch --replay-on-reload`). Above HaloSentinel and HaloJournal; only the CLI imports it.
+package.targets += [
+    .target(name: "HaloReplay", dependencies: ["HaloSentinel", "HaloJournal", "HaloArtifacts", "HaloCore"]),
+    .testTarget(name: "HaloReplayTests", dependencies: ["HaloReplay", "HaloSentinel", "HaloJournal", "HaloArtifacts", "HaloCore"]),
+]
+for target in package.targets where target.name == "HaloCLI" {
+    target.dependencies.append("HaloReplay")
+}

@@ -4,6 +4,7 @@ import Foundation
 import HaloArtifacts
 import HaloCore
 import HaloJournal
+import HaloReplay
 import HaloSentinel
 
 /// Set by SIGINT/SIGTERM; the loop stops after the current event.
@@ -84,6 +85,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "With --watch: a changed policy must pass its Unit's fixtures before it is swapped in.")
     var testOnReload = false
 
+    @Option(name: .long, help: ArgumentHelp("With --watch: replay the last DAYS of the journal with a changed policy before swapping it in; a candidate that fails there is refused.", valueName: "DAYS"))
+    var replayOnReload: Int?
+
     @Option(name: .long, help: "How often the loop polls the clock, inbox and watched files.")
     var poll: String = "500ms"
 
@@ -104,6 +108,10 @@ struct RunCommand: ParsableCommand {
         let pollSpan: TimeSpan
         do { pollSpan = try TimeSpan(parsing: poll) } catch {
             Output.error("--poll: '\(poll)' is not a duration")
+            throw ExitCode(2)
+        }
+        if let replayOnReload, !watch || replayOnReload < 1 {
+            Output.error(watch ? "--replay-on-reload: DAYS is a whole number of days, at least 1" : "--replay-on-reload needs --watch")
             throw ExitCode(2)
         }
         let sync: JournalSynchronous = synchronous == "normal" ? .normal : .full
@@ -173,7 +181,8 @@ struct RunCommand: ParsableCommand {
                 if watch {
                     let changed = Set(watcher.changed(service.policyFiles.map(\.file)))
                     for (unit, file) in service.policyFiles where changed.contains(file) {
-                        _ = try service.reloadPolicy(unit: unit, file: file, runTests: testOnReload)
+                        let gate = replayOnReload.map { ReplayGate(stateDirectory: state, haloPath: halo, days: $0).preflight(now: service.now) }
+                        _ = try service.reloadPolicy(unit: unit, file: file, runTests: testOnReload, preflight: gate)
                     }
                     if !haloWatcher.changed([service.haloArtifactFile]).isEmpty { service.proposeWatchedEdit(actor: actor) }
                 }

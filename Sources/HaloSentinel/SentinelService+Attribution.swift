@@ -53,6 +53,12 @@ extension SentinelService {
 
     /// Queues `record` for the decision log, the journal (after the record in the making) and stderr.
     func queueReloadRecord(_ record: JSONValue, unit: String, time: Timestamp) {
+        var record = record
+        let verdict = replayVerdicts[unit]
+        if let verdict, case .object(var fields) = record {
+            fields.append(("replay", verdict.summary))
+            record = .object(fields)
+        }
         pendingDecisions.append(record)
         pendingSwapDrafts.append(JournalRecordDraft(kind: .reload, unit: unit, time: time.iso8601, payload: record.serialized()))
         guard case .string(let status)? = record["status"], case .string(let file)? = record["file"] else { return }
@@ -66,6 +72,7 @@ extension SentinelService {
         case "deferred": line += "deferred until after settlement (processing window)"
         default: if case .string(let message)? = record["message"] { line += message }
         }
+        if let verdict, verdict.refusal == nil { line += "; \(verdict.line)" }
         onLog(line)
     }
 

@@ -45,8 +45,11 @@ extension SentinelService {
     /// Tries to swap `unit`'s policy for the current content of `file`: compiled in a fresh
     /// sandbox and checked (with `runTests`, the Unit's fixtures must pass too); a broken edit
     /// or a pin mismatch is refused and the old policy keeps running. Inside the processing
-    /// window the swap waits for settlement. Every attempt is journaled.
-    public func reloadPolicy(unit: String, file: String, runTests: Bool) throws(ServiceError) -> ReloadOutcome {
+    /// window the swap waits for settlement. Every attempt is journaled. A `preflight` (the
+    /// replay of recent history, ``ReloadPreflight``) runs last and may refuse the swap; its
+    /// summary is journaled with the attempt (`replay`) and logged with it.
+    public func reloadPolicy(unit: String, file: String, runTests: Bool,
+                             preflight: ((_ unit: String, _ file: String) -> ReloadPreflight)? = nil) throws(ServiceError) -> ReloadOutcome {
         guard let sentinel = sentinels[unit] else {
             return ReloadOutcome(unit: unit, file: file, accepted: false, message: "unknown unit")
         }
@@ -62,6 +65,14 @@ extension SentinelService {
             }
         }
         let decisionsBefore = sentinel.decisions.count, actionsBefore = sentinel.actions.count, signalsBefore = sentinel.signals.count
+        var verdict: ReloadPreflight?
+        if outcome.accepted, let preflight {
+            verdict = preflight(unit, file)
+            if let refusal = verdict?.refusal {
+                outcome.accepted = false
+                outcome.message = refusal
+            }
+        }
         if outcome.accepted {
             do {
                 let windowOpen = sentinel.inProcessingWindow
@@ -77,6 +88,9 @@ extension SentinelService {
         // A swap or a deferral is recorded by the Sentinel's own log (one shape, see
         // SentinelService+Attribution); a refusal is recorded here, once.
         _ = sentinel.takeRecordedTape()
+        // The replay's verdict rides on the attempt's record (swapped, deferred or refused).
+        if let verdict { replayVerdicts[unit] = verdict }
+        defer { replayVerdicts[unit] = nil }
         queueDecisions(sentinel, eventID: nil, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
         if !outcome.accepted {
             let identity = sentinel.policyIdentity

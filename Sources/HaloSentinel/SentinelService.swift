@@ -84,6 +84,8 @@ public final class SentinelService {
     /// Journal records of policy swaps, appended after the record that carries the calls
     /// made before them (``appendSwapRecords()``).
     var pendingSwapDrafts: [JournalRecordDraft] = []
+    /// The replay verdict of the reload attempt being recorded (`--replay-on-reload`), by Unit.
+    var replayVerdicts: [String: ReloadPreflight] = [:]
     /// Wall-clock seconds, only to pace progress lines (injected by tests).
     public var wallClock: () -> Double = { Date().timeIntervalSince1970 }
     /// A catch-up over a long gap logs progress at most this often (seconds of wall time).

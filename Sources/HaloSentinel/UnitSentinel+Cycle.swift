@@ -8,6 +8,7 @@ extension UnitSentinel {
     /// Calls `hook` with a fresh read-only ctx; the policy's state is committed only on success.
     func callHook(_ hook: String, at time: Timestamp, cycle: CycleInfo? = nil, extra: [LuaValue] = [],
                   using host: PolicyHost? = nil) -> Result<[LuaValue], PolicyFailure> {
+        if let shadow { askShadow(shadow, hook: hook, at: time, cycle: cycle, extra: extra) }
         if !replayTape.isEmpty {
             let outcome = replayTape.removeFirst()
             if outcome.hook == hook {

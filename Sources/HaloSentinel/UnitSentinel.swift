@@ -137,6 +137,8 @@ public final class UnitSentinel {
     var statusMemory = StatusMemory()
     /// True when a replay met a hook call the journal did not record.
     public internal(set) var replayDiverged = false
+    /// Asked every hook call's question too, answers only recorded (`halo replay`).
+    public var shadow: ShadowPolicy?
 
     /// The policy file in use and its SHA-256 (nil when it failed to load).
     public var policyIdentity: (file: String, sha256: String?) {
