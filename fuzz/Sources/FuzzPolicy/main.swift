@@ -26,3 +26,8 @@ public func fuzzPolicy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     sentinel.advance(to: try! Timestamp(iso8601: "2026-03-02T17:00:00Z"))
     return 0
 }
+
+@_cdecl("FuzzPolicy_main")
+public func fuzzPolicyMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, { data, size in fuzzPolicy(data, size) })
+}
