@@ -104,4 +104,31 @@ import Testing
             try c.setRateLimit(key: "deposit", maxAmount: try huge.adding(UInt256(1)), slope: .zero, at: t0, limits: &limits)
         }
     }
+
+    /// PAS's `testFullRateLimitWorkflow` (Configurator.t.sol), re-expressed: init (1000, 10),
+    /// current (800, 8), hop 1 h, maxChange 2. Decrease at once; increase past the init up to
+    /// 2x; a second increase within the hop is too soon; after it 2x again; past 2x refused.
+    @Test func peerFullRateLimitWorkflow() throws {
+        var c = Configurator(hop: TimeSpan(seconds: 3_600), maxChange: try Rate(parsing: "2"))
+        c.addInit(key: "workflow", maxAmount: tokens("1000"), slope: tokens("10"))
+        var limits = RateLimits()
+        try limits.set(key: "workflow", maxAmount: tokens("800"), slope: tokens("8"), lastAmount: tokens("800"), lastUpdated: t0, at: t0)
+        let t1 = t0.adding(seconds: 3_600)
+        try c.setRateLimit(key: "workflow", maxAmount: tokens("700"), slope: tokens("7"), at: t1, limits: &limits)
+        #expect(limits.limit("workflow")?.maxAmount == tokens("700") && c.lastIncrease["workflow"] == nil)
+        try c.setRateLimit(key: "workflow", maxAmount: tokens("1200"), slope: tokens("12"), at: t1, limits: &limits)
+        #expect(limits.limit("workflow")?.maxAmount == tokens("1200") && c.lastIncrease["workflow"] == t1)
+        #expect(throws: HaloError.incrementTooSoon(key: "workflow", allowedAt: t1.adding(seconds: 3_600))) {
+            try c.setRateLimit(key: "workflow", maxAmount: tokens("1400"), slope: tokens("14"), at: t1, limits: &limits)
+        }
+        let t2 = t1.adding(seconds: 3_600)
+        try c.setRateLimit(key: "workflow", maxAmount: tokens("2400"), slope: tokens("24"), at: t2, limits: &limits)
+        #expect(limits.limit("workflow")?.slope == tokens("24"))
+        #expect(throws: HaloError.exceedsMaxAmount(key: "workflow", requested: tokens("4900"), allowed: tokens("4800"))) {
+            try c.setRateLimit(key: "workflow", maxAmount: tokens("4900"), slope: tokens("24"), at: t2.adding(seconds: 3_600), limits: &limits)
+        }
+        // PAS `testLastAmountCappedAtMaxAmount`: lastAmount = min(new max, current).
+        try c.setRateLimit(key: "workflow", maxAmount: tokens("100"), slope: tokens("24"), at: t2, limits: &limits)
+        #expect(limits.limit("workflow")?.lastAmount == tokens("100"))
+    }
 }
