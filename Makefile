@@ -57,6 +57,6 @@ fuzz: fuzz-build
 		mkdir -p .build/fuzz/$$t/corpus .build/fuzz/$$t/crashes; \
 		echo "fuzz $$t for $(FUZZ_SECONDS) s"; \
 		$(FUZZ_BIN)/$$exe .build/fuzz/$$t/corpus fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
-			-timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
+			-timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 -dict=fuzz/dict/$$t.dict \
 			-artifact_prefix=.build/fuzz/$$t/crashes/ || exit 1; \
 	done
