@@ -56,7 +56,7 @@ fuzz: fuzz-build
 		case $$t in json) exe=FuzzJSON;; yaml) exe=FuzzYAML;; policy) exe=FuzzPolicy;; esac; \
 		mkdir -p .build/fuzz/$$t/corpus .build/fuzz/$$t/crashes; \
 		echo "fuzz $$t for $(FUZZ_SECONDS) s"; \
-		$(FUZZ_BIN)/$$exe .build/fuzz/$$t/corpus fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+		ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BIN)/$$exe .build/fuzz/$$t/corpus fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 -dict=fuzz/dict/$$t.dict \
 			-artifact_prefix=.build/fuzz/$$t/crashes/ || exit 1; \
 	done
