@@ -2,7 +2,7 @@
 SWIFT ?= swift
 HALO = .build/debug/halo
 
-.PHONY: setup build run test bench sanitize clean install templates
+.PHONY: setup build run test bench sanitize clean install templates fuzz fuzz-build
 
 # Lua 5.4 comes from the system (Debian: liblua5.4-dev). Install it only when missing.
 setup:
@@ -68,3 +68,24 @@ install: setup
 # Regenerates the `halo new unit --from tbill|mmf|clo-aaa` templates from the shipped policies.
 templates:
 	templates/generate.sh
+
+# Coverage-guided fuzzing (docs/fuzzing.md): the harnesses in fuzz/ are a separate package,
+# never built by `swift build`/`swift test`. Each runs FUZZ_SECONDS over its committed seed
+# corpus (fuzz/corpus/NAME, read only) plus a working corpus under .build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= json yaml policy
+FUZZ_FLAGS = -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address
+FUZZ_BIN = fuzz/.build/debug
+
+fuzz-build: setup
+	$(SWIFT) build --package-path fuzz -j 1 $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		case $$t in json) exe=FuzzJSON;; yaml) exe=FuzzYAML;; policy) exe=FuzzPolicy;; esac; \
+		mkdir -p .build/fuzz/$$t/corpus .build/fuzz/$$t/crashes; \
+		echo "fuzz $$t for $(FUZZ_SECONDS) s"; \
+		ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BIN)/$$exe .build/fuzz/$$t/corpus fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 -dict=fuzz/dict/$$t.dict \
+			-artifact_prefix=.build/fuzz/$$t/crashes/ || exit 1; \
+	done

@@ -6,6 +6,9 @@ public enum ArtifactErrorCode: String, Sendable, Equatable {
     case fixtureInvalid = "fixture-invalid"
     /// A pinned file's SHA-256 does not match the pin.
     case integrityMismatch = "integrity-mismatch"
+    /// A feed line or a submitted event is not an event at all: not UTF-8, not strict JSON,
+    /// over the bounds of a line, or with an id that cannot be kept exactly (docs/running.md).
+    case eventInvalid = "event-invalid"
 }
 
 /// An error in an input file, naming the file, the line and the field.

@@ -20,13 +20,12 @@ public struct FeedEvent: Sendable {
     public var json: JSONValue
 
     /// Parses one feed line; `units` are the Halo's Units by name.
+    ///
+    /// Throws `event-invalid` (with `file:line`) when the line is not strict JSON within
+    /// ``JSONParser/Limits/event`` or its id breaks ``checkID(_:)``; `fixture-invalid` when it
+    /// is JSON but not a valid step.
     public static func parse(_ text: String, file: String, line: Int, units: [String: UnitArtifact]) throws(ArtifactError) -> FeedEvent {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(text)
-        } catch {
-            throw ArtifactError(.fixtureInvalid, file: file, line: line, field: nil, "malformed JSON: \(error)")
-        }
+        let json = try parseJSON(text, file: file, line: line)
         return try parse(json, text: text, file: file, line: line, units: units)
     }
 
@@ -40,8 +39,14 @@ public struct FeedEvent: Sendable {
                 throw try node.required("unit").error("unknown unit '\(unitName)' (known: \(units.keys.sorted().joined(separator: ", ")))")
             }
             guard try node.optional("after") == nil else { throw node.error("feed events use 'at' (absolute), not 'after'") }
-            let id = try node.optional("id")?.string() ?? "\(file):\(line)"
-            guard !id.isEmpty, id.count <= 200 else { throw node.error("an event id is 1 to 200 characters") }
+            let id: String
+            if let given = try node.optional("id") {
+                guard case .json(.string(let text)) = given.storage else { throw given.error("an event id is a JSON string") }
+                if let problem = checkID(text) { throw given.error(problem, code: .eventInvalid) }
+                id = text
+            } else {
+                id = "\(file):\(line)"
+            }
             let step = try FixtureStep.parse(node, index: line, context: StepContext(unit: unit, file: file))
             var time: Timestamp?
             if case .at(let at) = step.time { time = at }

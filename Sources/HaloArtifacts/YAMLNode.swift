@@ -25,12 +25,17 @@ public struct YAMLNode {
     public let path: String
     /// The error code used for problems in this document.
     public let code: ArtifactErrorCode
+    /// The line of the key this node is the value of, when it is one: an error about a value
+    /// names its key's line, which for a block value (`rate_limit:` then an indented
+    /// mapping) is not the line the value starts on.
+    let keyLine: Int?
 
-    init(node: Node, file: String, path: String, code: ArtifactErrorCode) {
+    init(node: Node, file: String, path: String, code: ArtifactErrorCode, keyLine: Int? = nil) {
         self.storage = .yaml(node)
         self.file = file
         self.path = path
         self.code = code
+        self.keyLine = keyLine
     }
 
     /// A node over parsed JSON.
@@ -39,10 +44,14 @@ public struct YAMLNode {
         self.file = file
         self.path = path
         self.code = code
+        self.keyLine = nil
     }
 
-    /// Parses one YAML (or JSON) document.
+    /// Parses one YAML (or JSON) document, within ``YAMLBounds`` (depth and expanded size,
+    /// aliases counted as what they name): a document over them is refused with `code` and
+    /// the line where it crosses the bound.
     public static func parse(_ text: String, file: String, code: ArtifactErrorCode) throws(ArtifactError) -> YAMLNode {
+        try YAMLBounds.check(text, file: file, code: code)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -81,8 +90,10 @@ public struct YAMLNode {
         }
     }
 
-    /// The 1-based line of this node.
+    /// The 1-based line of this node: the line of its key when it is a mapping value (the
+    /// one place a line is computed from a node, so every error names its key's line).
     public var line: Int? {
+        if let keyLine { return keyLine }
         if case .yaml(let node) = storage { return node.mark?.line }
         return nil
     }
@@ -97,8 +108,8 @@ public struct YAMLNode {
         return path.isEmpty ? component : path + "." + component
     }
 
-    private func child(_ node: Node, _ component: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, path: childPath(component), code: code)
+    private func child(_ node: Node, _ component: String, key: Node? = nil) -> YAMLNode {
+        YAMLNode(node: node, file: file, path: childPath(component), code: code, keyLine: key?.mark?.line)
     }
 
     private func child(_ json: JSONValue, _ component: String) -> YAMLNode {
@@ -152,7 +163,7 @@ public struct YAMLNode {
             guard let name = key.scalar?.string else {
                 throw YAMLNode(node: key, file: file, path: path, code: code).error("mapping keys must be plain strings")
             }
-            result.append((name, child(value, name)))
+            result.append((name, child(value, name, key: key)))
         }
         return result
     }
@@ -197,8 +208,8 @@ public struct YAMLNode {
         }
         // A plain scan: Yams' `mapping[key]` builds a node and resolves tags with regular
         // expressions for every lookup, which dominated parsing feeds and journals.
-        guard let value = mapping.first(where: { $0.key.scalar?.string == key })?.value else { return nil }
-        let result = child(value, key)
+        guard let pair = mapping.first(where: { $0.key.scalar?.string == key }) else { return nil }
+        let result = child(pair.value, key, key: pair.key)
         return result.isNull ? nil : result
     }
 

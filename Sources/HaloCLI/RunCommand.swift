@@ -124,8 +124,8 @@ struct RunCommand: ParsableCommand {
             }
             feedName = (feed as NSString).lastPathComponent
             // Split on bytes: Character-level splitting of a large feed costs more than parsing it.
-            feedLines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
-                .map { (String(decoding: $1, as: UTF8.self), $0 + 1) }
+            // Strict UTF-8: a line that is not is refused with its number, never repaired.
+            feedLines = FeedEvent.lines(of: data)
         } else {
             feedLines = nil
         }

@@ -19,42 +19,38 @@ struct SubmitCommand: ParsableCommand {
     var event: String
 
     func run() throws {
-        let text: String
+        let data: Data
         if event == "-" {
-            var lines: [String] = []
-            while let line = readLine() { lines.append(line) }
-            text = lines.joined(separator: "\n")
+            data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            guard let data = FileManager.default.contents(atPath: event), let content = String(data: data, encoding: .utf8) else {
+            guard let content = FileManager.default.contents(atPath: event) else {
                 Output.error("\(event): cannot read the event")
                 throw ExitCode(2)
             }
-            text = content
+            data = content
         }
         // Validate against the Halo recorded in the journal when there is one, so a bad event
         // is refused here, at the operator's terminal, rather than later in the Sentinel's log.
+        // Otherwise still the same JSON, bounds and id rules as a feed line (event-invalid).
         let units = (try? SentinelService.recordedUnits(stateDirectory: state)) ?? nil
-        let lines = text.split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let lines = FeedEvent.lines(of: data).filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
         guard !lines.isEmpty else {
             Output.error("\(event): no event")
             throw ExitCode(2)
         }
-        for (index, line) in lines.enumerated() {
+        for (line, number) in lines {
             do {
-                if let units { _ = try FeedEvent.parse(line, file: event, line: index + 1, units: units) }
-                else { _ = try JSONParser.parse(line) }
-            } catch let error as ArtifactError {
-                Output.error("refused: \(error.description)")
-                throw ExitCode(2)
+                if let units { _ = try FeedEvent.parse(line, file: event, line: number, units: units) }
+                else { _ = try FeedEvent.parseJSON(line, file: event, line: number) }
             } catch {
-                Output.error("refused: \(event):\(index + 1): malformed JSON: \(error)")
+                Output.error("refused: \(error)")
                 throw ExitCode(2)
             }
         }
         do {
             let journal = try Journal(directory: URL(fileURLWithPath: state), configuration: JournalConfiguration(role: .submitter))
             defer { try? journal.close() }
-            for line in lines {
+            for (line, _) in lines {
                 let id = try journal.submit(payload: line)
                 print("accepted inbox:\(id)")
             }

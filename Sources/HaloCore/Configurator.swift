@@ -21,15 +21,20 @@ public struct RateLimitInit: Sendable, Hashable, Codable {
 }
 
 /// The PAU Configurator: how a cBEAM holder (the Unit Sentinel) changes rate limits, bounded
-/// by a second-order rate limit (SORL, DOMAIN.md §3).
+/// by a second-order rate limit (SORL), following PAS `Configurator.setRateLimit`.
 ///
-/// Decreases apply at once. An increase of maxAmount or slope is allowed up to
-/// `max(current * maxChange, init)` per field and at most once per `hop`. Any change sets
-/// `lastAmount = min(newMax, current(now))`, so changing a limit never refills it.
+/// - An **unlimited init** (`maxAmount == UInt256.max`, slope 0) admits only unlimited:
+///   any other request is `unlimited-incorrect-params` and changes nothing.
+/// - Otherwise each field may be set to at most `max(init, current, current * maxChange)`
+///   (`exceeds-max-amount`, `exceeds-max-slope`); so a decrease is always allowed.
+/// - A request that raises either field is an increase: it needs `hop > 0`
+///   (`hop-not-set`) and `now >= lastIncrease + hop` (`increment-too-soon`).
+/// - Any change sets `lastAmount = min(newMax, current(now))`, so changing a limit never
+///   refills it.
 ///
-/// Check order (ours; DOMAIN.md lists the errors, not their order): `no-init`,
-/// `unlimited-incorrect-params`, `exceeds-max-amount`, `exceeds-max-slope`,
-/// `increment-too-soon`.
+/// Check order: PAS's (`unlimited-incorrect-params`, `exceeds-max-amount`,
+/// `exceeds-max-slope`, `hop-not-set`, `increment-too-soon`), after our `no-init`.
+/// docs/peer-differences.md lists where this deliberately differs from PAS.
 ///
 /// ```swift
 /// var configurator = Configurator()
@@ -39,7 +44,8 @@ public struct RateLimitInit: Sendable, Hashable, Codable {
 ///                               slope: tokens("1.157"), at: now, limits: &limits)
 /// ```
 public struct Configurator: Sendable, Equatable, Codable {
-    /// Minimum time between two increases of the same key (default 18 h).
+    /// Minimum time between two increases of the same key (default 18 h). Zero refuses
+    /// every increase (`hop-not-set`), as in PAS.
     public var hop: TimeSpan
     /// Largest factor one increase may apply to a field (default 1.25, i.e. +25 %).
     public var maxChange: Rate
@@ -86,9 +92,8 @@ public struct Configurator: Sendable, Equatable, Codable {
         if let maxChange { self.maxChange = maxChange }
     }
 
-    /// Sets a rate limit through SORL. `maxAmount == UInt256.max` asks for unlimited: it
-    /// needs `slope == 0` and an unlimited init. Leaving an unlimited limit for a finite
-    /// one is a decrease (ours). Nothing changes when refused.
+    /// Sets a rate limit through SORL (see the type's rules). `maxAmount == UInt256.max` is
+    /// unlimited. Nothing changes when refused.
     ///
     /// ```swift
     /// try configurator.setRateLimit(key: "deposit", maxAmount: tokens("125000"),
@@ -99,7 +104,7 @@ public struct Configurator: Sendable, Equatable, Codable {
         key: String, maxAmount: UInt256, slope: UInt256, at now: Timestamp, limits: inout RateLimits
     ) throws(HaloError) {
         let increased = try check(key: key, maxAmount: maxAmount, slope: slope, at: now, limits: limits)
-        if maxAmount == .max {
+        if maxAmount == .max && slope.isZero {
             limits.setUnlimited(key: key, at: now)
         } else {
             let available = Swift.min(maxAmount, limits.current(key: key, at: now))
@@ -109,26 +114,29 @@ public struct Configurator: Sendable, Equatable, Codable {
         if increased { lastIncrease[key] = now }
     }
 
+    /// Whether an init approves unlimited only (PAS: `defMaxAmount == max && defSlope == 0`).
+    static func isUnlimited(_ initial: RateLimitInit) -> Bool { initial.maxAmount == .max && initial.slope.isZero }
+
     /// Validates a SORL change without applying it; returns whether it is an increase.
     func check(
         key: String, maxAmount: UInt256, slope: UInt256, at now: Timestamp, limits: RateLimits
     ) throws(HaloError) -> Bool {
         guard let initial = inits[key] else { throw .noInit(key: key) }
-        if maxAmount == .max, !slope.isZero || initial.maxAmount != .max {
-            throw .unlimitedIncorrectParams(key: key)
+        if Self.isUnlimited(initial) {
+            guard maxAmount == .max, slope.isZero else { throw .unlimitedIncorrectParams(key: key) }
+            return false
         }
         let current = limits.limit(key) ?? RateLimit(maxAmount: .zero, slope: .zero, lastAmount: .zero,
                                                      lastUpdated: now)
-        if current.isUnlimited { return false }
+        guard allowed(maxAmount, initial: initial.maxAmount, current: current.maxAmount) else {
+            throw .exceedsMaxAmount(key: key, requested: maxAmount, allowed: bound(initial: initial.maxAmount, current: current.maxAmount))
+        }
+        guard allowed(slope, initial: initial.slope, current: current.slope) else {
+            throw .exceedsMaxSlope(key: key, requested: slope, allowed: bound(initial: initial.slope, current: current.slope))
+        }
         guard maxAmount > current.maxAmount || slope > current.slope else { return false }
-        let allowedMax = Swift.max(scaledByMaxChange(current.maxAmount), initial.maxAmount)
-        guard maxAmount <= allowedMax else {
-            throw .exceedsMaxAmount(key: key, requested: maxAmount, allowed: allowedMax)
-        }
-        let allowedSlope = Swift.max(scaledByMaxChange(current.slope), initial.slope)
-        guard slope <= allowedSlope else {
-            throw .exceedsMaxSlope(key: key, requested: slope, allowed: allowedSlope)
-        }
+        // PAS: `require(hop > 0, "Configurator/hop-not-set")` before the cooldown.
+        guard hop.milliseconds > 0 else { throw .hopNotSet(key: key) }
         if let last = lastIncrease[key] {
             // Compare in milliseconds so a sub-second hop is still honoured exactly.
             let allowedAtMilliseconds = last.seconds * 1000 + hop.milliseconds
@@ -140,8 +148,23 @@ public struct Configurator: Sendable, Equatable, Codable {
         return true
     }
 
-    /// `value * maxChange / WAD`, saturating (a huge limit times 1.25 is simply unbounded).
-    private func scaledByMaxChange(_ value: UInt256) -> UInt256 {
-        (try? UInt256.mulDiv(value, maxChange.wad, .wad)) ?? .max
+    /// PAS's bound on one field: `value <= init || value <= current || value <= current *
+    /// maxChange / WAD`, evaluated in that order; the product only when the first two fail,
+    /// and a product that overflows 256 bits refuses (Solidity reverts there).
+    private func allowed(_ value: UInt256, initial: UInt256, current: UInt256) -> Bool {
+        if value <= initial || value <= current { return true }
+        guard let scaled = scaledByMaxChange(current) else { return false }
+        return value <= scaled
+    }
+
+    /// `current * maxChange / WAD` as Solidity computes it: nil when the product overflows.
+    private func scaledByMaxChange(_ current: UInt256) -> UInt256? {
+        guard let product = try? current.multiplied(by: maxChange.wad) else { return nil }
+        return try? product.dividedBy(.wad)
+    }
+
+    /// The largest value ``allowed(_:initial:current:)`` admits, for the error message.
+    private func bound(initial: UInt256, current: UInt256) -> UInt256 {
+        Swift.max(initial, current, scaledByMaxChange(current) ?? current)
     }
 }

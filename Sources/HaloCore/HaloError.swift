@@ -37,6 +37,8 @@ public enum HaloError: Error, Sendable, Equatable, CustomStringConvertible {
     case exceedsMaxSlope(key: String, requested: UInt256, allowed: UInt256)
     /// Unlimited (max = 2^256 - 1) requires slope 0 and an unlimited init.
     case unlimitedIncorrectParams(key: String)
+    /// An increase while the Configurator's `hop` is 0 (PAS `Configurator/hop-not-set`).
+    case hopNotSet(key: String)
     /// The caller does not hold the authority for the operation.
     case notAuthorized(String)
     /// The PAU's relayer was removed by the freezer: no flow until a new one is set.
@@ -72,6 +74,7 @@ public enum HaloError: Error, Sendable, Equatable, CustomStringConvertible {
         case .exceedsMaxAmount: "exceeds-max-amount"
         case .exceedsMaxSlope: "exceeds-max-slope"
         case .unlimitedIncorrectParams: "unlimited-incorrect-params"
+        case .hopNotSet: "hop-not-set"
         case .notAuthorized: "not-authorized"
         case .relayerFrozen: "relayer-frozen"
         case .subscriptionsHalted: "subscriptions-halted"
@@ -112,7 +115,9 @@ public enum HaloError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .exceedsMaxSlope(key, requested, allowed):
             "rate limit \(key): slope \(Self.tokens(requested)) exceeds the allowed \(Self.tokens(allowed))"
         case .unlimitedIncorrectParams(let key):
-            "rate limit \(key): unlimited needs slope 0 and an unlimited init"
+            "rate limit \(key): its init is unlimited, so only unlimited (max unlimited, slope 0) may be set"
+        case .hopNotSet(let key):
+            "rate limit \(key) cannot increase: the Configurator's hop is 0 (governance must file a hop first)"
         case .notAuthorized(let what): "not authorized: \(what)"
         case .relayerFrozen: "the relayer is frozen: no flow until a new relayer is set"
         case .subscriptionsHalted: "subscriptions are halted"

@@ -18,6 +18,9 @@ extension Journal {
     @discardableResult
     public func submit(payload: String, receivedAt: Date = Date()) throws -> Int64 {
         guard configuration.role != .reader else { throw JournalError.notWriter(file: path, operation: "submit") }
+        guard !payload.utf8.contains(0) else {
+            throw JournalError.invalidRecord(file: path, detail: "the payload contains a NUL character, which SQLite text cannot hold")
+        }
         let received = JournalRecordDraft.format(receivedAt)
         return try writeTransaction { db in
             try db.execute(

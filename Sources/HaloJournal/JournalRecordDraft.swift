@@ -63,6 +63,12 @@ public struct JournalRecordDraft: Hashable, Sendable, Codable {
         if kind.rawValue.isEmpty { return "a record needs a kind" }
         if time.isEmpty { return "a record needs a time" }
         if let eventID, eventID.isEmpty { return "an event id may not be empty (use nil for none)" }
+        // SQLite text bound from a Swift string ends at the first NUL: a stored id, unit or
+        // payload would silently differ from the hashed one (and two ids would become one).
+        // Refuse rather than store something other than what was given.
+        for (name, text) in [("event id", eventID), ("unit", unit), ("time", time), ("payload", payload)] {
+            if let text, text.utf8.contains(0) { return "the \(name) contains a NUL character, which SQLite text cannot hold" }
+        }
         return nil
     }
 }

@@ -93,14 +93,17 @@ import Testing
         #expect(throws: HaloError.unlimitedIncorrectParams(key: "withdraw")) {
             try c.setRateLimit(key: "withdraw", maxAmount: .max, slope: UInt256(1), at: t0, limits: &limits)
         }
-        #expect(throws: HaloError.unlimitedIncorrectParams(key: "deposit")) {
+        // PAS: a limited init bounds an unlimited request like any other (exceeds-max-amount).
+        #expect(throws: HaloError.exceedsMaxAmount(key: "deposit", requested: .max, allowed: tokens("10"))) {
             try c.setRateLimit(key: "deposit", maxAmount: .max, slope: .zero, at: t0, limits: &limits)
         }
         try c.setRateLimit(key: "withdraw", maxAmount: .max, slope: .zero, at: t0, limits: &limits)
         #expect(limits.limit("withdraw")!.isUnlimited && limits.current(key: "withdraw", at: t0) == .max)
-        // Unlimited -> finite is a decrease: instant, no hop, and starts full at the new max.
-        try c.setRateLimit(key: "withdraw", maxAmount: tokens("5"), slope: UInt256(7), at: t0, limits: &limits)
-        #expect(limits.current(key: "withdraw", at: t0) == tokens("5"))
+        // PAS: under an unlimited init only unlimited may be set (ConfiguratorPeerTests).
+        #expect(throws: HaloError.unlimitedIncorrectParams(key: "withdraw")) {
+            try c.setRateLimit(key: "withdraw", maxAmount: tokens("5"), slope: UInt256(7), at: t0, limits: &limits)
+        }
+        #expect(limits.current(key: "withdraw", at: t0) == .max)
     }
 
     @Test func fileChangesParameters() throws {

@@ -1,0 +1,1 @@
+return { settle = function(ctx) return ctx end }
