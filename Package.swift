@@ -79,3 +79,15 @@ package.targets += [
         dependencies: ["HaloJournal", .product(name: "GRDB", package: "GRDB.swift")]
     ),
 ]
+
+// HaloSimulation: Primes (allocation policies in the same sandbox) and `halo simulate`.
+package.products.append(.library(name: "HaloSimulation", targets: ["HaloSimulation"]))
+package.targets += [
+    .target(name: "HaloSimulation", dependencies: ["HaloSentinel", "HaloArtifacts", "HaloCore", "LuaSandbox"]),
+    .testTarget(
+        name: "HaloSimulationTests",
+        dependencies: ["HaloSimulation", "HaloSentinel", "HaloArtifacts", "HaloCore",
+                       .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+]
+if let cli = package.targets.first(where: { $0.name == "HaloCLI" }) { cli.dependencies.append("HaloSimulation") }

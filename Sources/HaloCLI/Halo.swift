@@ -11,6 +11,6 @@ struct Halo: ParsableCommand {
         Documentation: README.md and docs/ in the repository.
         """,
         subcommands: [CheckCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SubmitCommand.self,
-                      StateCommand.self, JournalCommand.self, BenchCommand.self]
+                      StateCommand.self, JournalCommand.self, BenchCommand.self, SimulateCommand.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HaloArtifacts
 import HaloSentinel
+import HaloSimulation
 
 /// `halo test [PATH...]`: every fixture under each Unit's `tests/`, as tests.
 struct TestCommand: ParsableCommand {
@@ -68,6 +69,29 @@ struct TestCommand: ParsableCommand {
                 }
             } catch {
                 invalidInput(error)
+            }
+        }
+        // Prime fixtures: short scenarios with `expect` on a Prime's orders, positions and refusals.
+        for path in PrimeFixtureRunner.discover(under: paths.isEmpty ? ["."] : paths) {
+            if let filter, !matches(filter, path) { continue }
+            Output.progress("prime fixture \(path)")
+            do {
+                let result = try PrimeFixtureRunner.run(path: path, stdlib: nil)
+                Output.clearProgress()
+                if result.passed { passed += 1 } else { failed += 1 }
+                if json {
+                    documents.append(.object([("fixture", .string(path)), ("name", .string(result.name)), ("primes", .array(result.primes.map { .string($0) })),
+                                              ("passed", .bool(result.passed)), ("failures", .array(result.failures.map { .string($0) }))]))
+                } else {
+                    print((result.passed ? Output.green("PASS") : Output.red("FAIL")) + " prime \(result.primes.joined(separator: ",")) \(result.name)  (\(path))")
+                    for line in result.failures { print("    " + line) }
+                }
+            } catch {
+                Output.clearProgress()
+                invalid += 1
+                failed += 1
+                if json { documents.append(.object([("fixture", .string(path)), ("passed", .bool(false)), ("error", .string(error.description))])) }
+                else { print(Output.red("FAIL") + " \(path)\n    \(error.description)") }
             }
         }
         Output.clearProgress()
