@@ -72,7 +72,8 @@ struct TestCommand: ParsableCommand {
             }
         }
         // Prime fixtures: short scenarios with `expect` on a Prime's orders, positions and refusals.
-        for path in PrimeFixtureRunner.discover(under: paths.isEmpty ? ["."] : paths) {
+        let primeFixtures = PrimeFixtureRunner.discover(under: paths.isEmpty ? ["."] : paths)
+        for path in primeFixtures {
             if let filter, !matches(filter, path) { continue }
             Output.progress("prime fixture \(path)")
             do {
@@ -98,7 +99,7 @@ struct TestCommand: ParsableCommand {
         if json {
             print(JSONValue.object([("fixtures", .array(documents)), ("passed", .int(Int64(passed))), ("failed", .int(Int64(failed)))]).pretty())
         } else {
-            if files.isEmpty { print("no fixtures found (looked for <unit dir>/tests/*.yaml beside a unit.yaml)") }
+            if files.isEmpty && primeFixtures.isEmpty { print("no fixtures found (looked for <unit dir>/tests/*.yaml beside a unit.yaml)") }
             print("\(passed) passed, \(failed) failed")
         }
         if invalid > 0 { throw ExitCode(2) }
