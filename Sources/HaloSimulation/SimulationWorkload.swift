@@ -15,7 +15,8 @@ public struct SimulationWorkload {
 
     /// Creates the workload.
     public init(root: String, primes: Int = 50, units: Int = 100, days: Int = 365) {
-        self.root = root
+        // The generated files live elsewhere: every path they name is absolute.
+        self.root = root.hasPrefix("/") ? root : ArtifactPath.normalize(FileManager.default.currentDirectoryPath + "/" + root)
         self.primes = primes
         self.units = units
         self.days = days

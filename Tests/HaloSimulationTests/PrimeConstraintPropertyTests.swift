@@ -101,6 +101,8 @@ func randomStrategy(seed: Int) -> String {
             let path = SimulationFixtures.scenario(primes: primes, in: directory, days: days, events: events)
             let simulation = try SimulationFixtures.run(path)
             #expect(simulation.record.count == days)
+            // Not vacuous: the random strategies did propose orders.
+            #expect(simulation.record.contains { day in day.primes.values.contains { !$0.orders.isEmpty } })
             check(simulation)
         }
     }

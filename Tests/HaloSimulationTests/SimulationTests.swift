@@ -4,7 +4,9 @@ import HaloCore
 import Testing
 @testable import HaloSimulation
 
-/// A policy that puts `amount` into every onboarded Unit each day (and raises its limits).
+/// A policy that asks for 150M in every Unit each day: as much as its limit lets through where
+/// the Unit is onboarded, the full 150M where it is not (to be refused); it raises every limit
+/// once a hop.
 let greedyPolicy = """
 local halo = require "halo"
 return { allocate = function(ctx)
@@ -14,7 +16,9 @@ return { allocate = function(ctx)
   table.sort(names)
   for _, name in ipairs(names) do
     local u = ctx.universe[name]
-    orders[#orders + 1] = halo.orders.subscribe(name, "150000000")
+    local amount = halo.amount("150000000")
+    if u.onboarded then amount = halo.min(amount, u.headroom) end
+    if not amount:is_zero() then orders[#orders + 1] = halo.orders.subscribe(name, amount) end
     if u.rate_limit and ctx.time >= u.rate_limit.next_increase then
       orders[#orders + 1] = halo.orders.configure(name, { max = u.rate_limit.max * halo.amount("1.25"), slope = u.rate_limit.slope * halo.amount("1.25") })
     end
@@ -46,10 +50,11 @@ end }
         // Onboarded at 00:00 of day 3, empty; at 12:00 twelve hours of the 100,000/day init have refilled.
         let day3 = simulation.record[2].primes["greedy"]!
         #expect(day3.allowance["clo-aaa-b"] == tokens("49999.9999999999999824"))   // 43,200 s x 1.157407407407407407
-        #expect(day3.units["clo-aaa-b"]!.refused["rate-limit-exceeded"] == 1)
-        #expect(day3.orders.contains { $0.order.kind == "configure" } == false)   // the init itself used today's hop
+        #expect(day3.units["clo-aaa-b"]!.queued == tokens("49999.9999999999999824"))
+        // Configuring the init at 00:00 was an increase: the next one waits a hop (18 h).
+        #expect(day3.orders.contains { $0.order.kind == "configure" && $0.order.unit == "clo-aaa-b" } == false)
         let day4 = simulation.record[3].primes["greedy"]!
-        let configure = day4.orders.first { $0.order.kind == "configure" }
+        let configure = day4.orders.first { $0.order.kind == "configure" && $0.order.unit == "clo-aaa-b" }
         #expect(configure?.applied == true)
         // Never more than max x 1.25 per day: the allowance on day 8 is at most 100,000 x 1.25^5.
         #expect(simulation.record[7].primes["greedy"]!.allowance["clo-aaa-b"]! <= tokens("305176"))
