@@ -9,6 +9,9 @@ import LuaSandbox
 /// The Unit part that is the same for every Prime is built once per day (``universeBase``);
 /// each Prime adds its own rate-limit headroom.
 enum PrimeContextBuilder {
+    /// End-of-day exchange rates in `universe[unit].rate_history`, oldest first.
+    static let rateHistoryLength = 8
+
     static func record(_ fields: [(String, LuaValue)]) -> LuaValue {
         .table(LuaTable(entries: fields.map { LuaTable.Entry(key: .string($0.0), value: $0.1) }, frozen: true))
     }
@@ -33,7 +36,8 @@ enum PrimeContextBuilder {
             ("onboarded", .boolean(unit.onboarded)),
             ("subscriptions_halted", .boolean(core.subscriptionsHalted)),
             ("exchange_rate", rate(core.exchangeRate)),
-            ("rate_history", .table(LuaTable(array: unit.rateHistory.suffix(31).map(rate), frozen: true))),
+            // A week and a day: enough for a policy's own yield estimate; `apy_30d` covers the month.
+            ("rate_history", .table(LuaTable(array: unit.rateHistory.suffix(rateHistoryLength).map(rate), frozen: true))),
             ("apy_30d", SandboxedPolicy.value(unit.apy30d)),
             ("queues", record([("subscribe", queue(core.subscribeQueue, decimals: 18)),
                                ("redeem", queue(core.redeemQueue, decimals: unit.shareDecimals))])),

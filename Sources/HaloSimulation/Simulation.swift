@@ -261,7 +261,12 @@ public final class Simulation {
             }
             let outcome = execute(order, prime: prime, unit: unit!, at: time)
             result.orders.append(outcome)
-            if !outcome.applied || order.kind != "subscribe" {
+            switch (outcome.applied, order) {
+            case (true, .subscribe):
+                break
+            case (true, .configure(let name, _, _)):
+                view.headroom[name] = prime.limits.limit(name)?.current(at: time)
+            default:
                 // The projection no longer matches what happened: start again from the real state.
                 view = prime.view(units: units, at: time)
             }

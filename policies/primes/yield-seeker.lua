@@ -35,10 +35,13 @@ function P.allocate(ctx)
   end
 
   local names = sizing.units(ctx, function(_, unit) return unit.apy_30d >= min_yield end)
+  -- Rank by yield. The float is only a sort key (never money): one conversion per Unit
+  -- instead of exact comparisons in every step of the sort.
+  local key = {}
+  for _, name in ipairs(names) do key[name] = tonumber(tostring(ctx.universe[name].apy_30d)) end
   table.sort(names, function(a, b)
-    local ya, yb = ctx.universe[a].apy_30d, ctx.universe[b].apy_30d
-    if ya == yb then return a < b end
-    return yb < ya
+    if key[a] == key[b] then return a < b end
+    return key[a] > key[b]
   end)
   for _, name in ipairs(names) do
     local cap = sizing.cap(ctx, name, p.max_unit_share or "0.25", budget)

@@ -435,7 +435,7 @@ function halo.hold(ctx, note) end
 ---@field onboarded boolean passes the onboarding checklist (only then a subscribe is accepted)
 ---@field subscriptions_halted boolean
 ---@field exchange_rate halo.amount
----@field rate_history halo.amount[] end-of-day exchange rates, oldest first (up to 31)
+---@field rate_history halo.amount[] end-of-day exchange rates, oldest first (the last 8)
 ---@field apy_30d halo.amount annualised yield over up to 30 days (0 when falling)
 ---@field queues { subscribe: { status: string, total_underlying: halo.amount }, redeem: { status: string, total_underlying: halo.amount } }
 ---@field deposit_headroom halo.amount? the Unit's own deposit limit's current amount
