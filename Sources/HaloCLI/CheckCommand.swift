@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate Halo/Unit Artifacts and policies, verify pins, print the onboarding checklist.",
         discussion: """
-        ARTIFACT is a Halo Artifact (halo.yaml), a Unit Artifact (unit.yaml), a Prime Artifact (prime: ...) or a Lua policy file (.lua).
+        ARTIFACT is a Halo Artifact (halo.yaml), a Unit Artifact (unit.yaml), a Prime Artifact (prime: ...), a simulation scenario or a Lua policy file (.lua).
         A policy file is loaded in the sandbox, its top level run under the default budgets.
         Exit codes: 0 ok, 2 invalid.
         """

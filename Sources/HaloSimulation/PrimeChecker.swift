@@ -19,7 +19,7 @@ public struct PrimeCheckReport: Sendable {
 
     /// Human text, in the style of a Unit's checklist.
     public func text() -> String {
-        var lines = ["prime \(prime ?? "?") (\(path))"]
+        var lines = [(prime?.hasPrefix("scenario ") == true ? "" : "prime ") + "\(prime ?? "?") (\(path))"]
         for item in items { lines.append((item.ok ? "  [x] " : "  [ ] ") + item.title + ": " + item.detail + (item.code.map { " (\($0))" } ?? "")) }
         lines.append("\(path): \(ok ? "ok" : "invalid")")
         return lines.joined(separator: "\n")
@@ -37,15 +37,32 @@ public struct PrimeCheckReport: Sendable {
 
 /// Checks Prime Artifacts for `halo check`.
 public enum PrimeChecker {
-    /// True when `path` is a YAML file with a top-level `prime:` key.
+    /// True when `path` is a YAML file with a top-level `prime:` key (a Prime Artifact) or
+    /// top-level `halos:` and `primes:` keys (a simulation scenario).
     public static func handles(_ path: String) -> Bool {
         guard path.hasSuffix(".yaml") || path.hasSuffix(".yml"), let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
-        return PrimeArtifact.looksLikePrime(text)
+        return PrimeArtifact.looksLikePrime(text) || isScenario(text)
     }
 
-    /// The checklist of the Prime Artifact at `path`.
+    static func isScenario(_ text: String) -> Bool {
+        let lines = text.split(separator: "\n")
+        return lines.contains { $0.hasPrefix("halos:") } && lines.contains { $0.hasPrefix("primes:") }
+    }
+
+    /// The checklist of the Prime Artifact at `path` (or, for a scenario, that it and every
+    /// artifact it names load).
     public static func check(path: String, stdlib explicitStdlib: String? = nil) -> PrimeCheckReport {
         var report = PrimeCheckReport(path: path)
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), isScenario(text), !PrimeArtifact.looksLikePrime(text) {
+            do {
+                let scenario = try Scenario.load(path: path)
+                report.prime = "scenario \(scenario.name)"
+                report.items.append(("scenario valid", true, "\(scenario.days) days, \(scenario.halos.count) Halos (\(scenario.halos.map(\.units.count).reduce(0, +)) Units), \(scenario.primes.count) Primes, \(scenario.events.count) events", nil))
+            } catch {
+                report.items.append(("scenario valid", false, error.description, error.code.rawValue))
+            }
+            return report
+        }
         let artifact: PrimeArtifact
         do { artifact = try PrimeArtifact.load(path: path) } catch {
             report.items.append(("artifact valid", false, error.description, error.code.rawValue))
