@@ -27,6 +27,9 @@ public final class Simulation {
     /// Every `POLICY_FAILURE` of a Prime: day, Prime, failure.
     public private(set) var policyFailures: [(day: Int, prime: String, failure: PolicyFailure)] = []
 
+    /// Ledger entries each Unit keeps in memory: the simulation reports balances, not entries.
+    static let retainedLedgerEntries = 1_000
+
     let units: [SimulatedUnit]
     let unitIndex: [String: Int]
     let primes: [PrimeRuntime]
@@ -61,6 +64,7 @@ public final class Simulation {
                     throw SimulationError(code: error.code, message: "\(artifact.path): \(error.message)")
                 }
                 let checklist = OnboardingCheck.check(artifact, templates: halo.templates, runTests: runTests, stdlib: stdlib)
+                sentinel.retainLedgerEntries(Self.retainedLedgerEntries)
                 let unit = SimulatedUnit(halo: halo, artifact: artifact, sentinel: sentinel, checklist: checklist)
                 unit.manager = manager
                 unit.navs = navs
@@ -277,11 +281,11 @@ public final class Simulation {
     /// Claims the Prime's converted shares and redemption proceeds, and moves USDS that landed
     /// in the Unit's ledger back to its liquid balance.
     func collect(_ prime: PrimeRuntime, from unit: SimulatedUnit, at time: Timestamp) {
-        let core = unit.sentinel.unit
-        if !core.subscribeQueue.pendingReward(account: prime.name).isZero {
+        // No copy of the Unit is held across a claim: the claim would then copy its storage.
+        if !unit.sentinel.unit.subscribeQueue.pendingReward(account: prime.name).isZero {
             try? unit.sentinel.perform(.claim(account: prime.name, queue: .subscribe), at: time)
         }
-        if !core.redeemQueue.pendingReward(account: prime.name).isZero {
+        if !unit.sentinel.unit.redeemQueue.pendingReward(account: prime.name).isZero {
             try? unit.sentinel.perform(.claim(account: prime.name, queue: .redeem), at: time)
         }
         let balance = unit.sentinel.unit.ledger.balance(of: prime.name, asset: unit.artifact.underlying)
