@@ -2,7 +2,7 @@
 SWIFT ?= swift
 HALO = .build/debug/halo
 
-.PHONY: setup build run test bench sanitize clean install templates fuzz fuzz-build
+.PHONY: setup build run test bench sanitize clean install templates fuzz fuzz-build simulate
 
 # Lua 5.4 comes from the system (Debian: liblua5.4-dev). Install it only when missing.
 setup:
@@ -31,6 +31,15 @@ run: build
 	$(HALO) state --state $(STATE)
 	$(HALO) journal verify --state $(STATE)
 	$(HALO) statement --state $(STATE) --unit tbill-a --epoch 2026-03-03
+
+SIMULATION = .halo-state/simulate
+
+# The Day-1 launch: both example scenarios (a new CLO Unit onboarding with SORL-bounded Prime
+# limits, then with limits set by governance); prints each launch table, writes the charts.
+simulate: build
+	mkdir -p $(SIMULATION)
+	$(HALO) simulate examples/primes/launch-sorl.yaml --svg $(SIMULATION)/launch-sorl.svg --html $(SIMULATION)/launch-sorl.html --csv $(SIMULATION)/launch-sorl
+	$(HALO) simulate examples/primes/launch-governance.yaml --svg $(SIMULATION)/launch-governance.svg --html $(SIMULATION)/launch-governance.html --csv $(SIMULATION)/launch-governance
 
 test: setup
 	$(SWIFT) test

@@ -94,3 +94,15 @@ package.targets += [
 for target in package.targets where target.name == "HaloCLI" {
     target.dependencies.append("HaloReplay")
 }
+
+// HaloSimulation: Primes (allocation policies in the same sandbox) and `halo simulate`.
+package.products.append(.library(name: "HaloSimulation", targets: ["HaloSimulation"]))
+package.targets += [
+    .target(name: "HaloSimulation", dependencies: ["HaloSentinel", "HaloArtifacts", "HaloCore", "LuaSandbox"]),
+    .testTarget(
+        name: "HaloSimulationTests",
+        dependencies: ["HaloSimulation", "HaloSentinel", "HaloArtifacts", "HaloCore",
+                       .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+]
+if let cli = package.targets.first(where: { $0.name == "HaloCLI" }) { cli.dependencies.append("HaloSimulation") }

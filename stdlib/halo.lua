@@ -274,6 +274,39 @@ function actions.note(text)
 end
 
 ---------------------------------------------------------------------------
+-- Prime orders (what a Prime policy's `allocate` returns)
+---------------------------------------------------------------------------
+
+-- Constructors for a Prime's orders. Each is a proposal: the runtime checks every one
+-- (onboarding, the Prime's own rate limit into the Unit, its liquid USDS, encumbrance,
+-- concentration) and records a refused order with its code; the others still go through.
+local orders = {}
+halo.orders = orders
+
+--- Put `amount` USDS into the Unit's subscribe queue (converted at a later settlement).
+function orders.subscribe(unit, amount_)
+  return { order = "subscribe", unit = unit, amount = as_amount(amount_) }
+end
+
+--- Put `shares` of the Unit's share token into its redeem queue.
+function orders.redeem(unit, shares)
+  return { order = "redeem", unit = unit, amount = as_amount(shares) }
+end
+
+--- Leave the Unit's subscribe queue: what is still pending comes back as USDS.
+function orders.exit(unit)
+  return { order = "exit", unit = unit }
+end
+
+--- Ask the Configurator to set this Prime's deposit limit into the Unit: `limit.max` (USDS)
+--- and optionally `limit.slope` (USDS per second; default max per day). Increases are bounded
+--- by SORL (at most x1.25 per 18 h hop, or the init).
+function orders.configure(unit, limit)
+  return { order = "configure", unit = unit, max = as_amount(limit.max),
+           slope = limit.slope ~= nil and as_amount(limit.slope) or nil }
+end
+
+---------------------------------------------------------------------------
 -- Rate limits, netting and capacities
 ---------------------------------------------------------------------------
 

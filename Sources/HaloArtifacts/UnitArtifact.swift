@@ -104,6 +104,11 @@ public struct UnitArtifact: Sendable {
     public var path: String
     /// Line of each top-level field, for later diagnostics (`policy` -> 6).
     public var lines: [String: Int]
+    /// The asset class Primes' concentration caps group by (`tbill`, `mmf`, `clo`); nil when undeclared.
+    public var assetClass: String? = nil
+    /// Capital requirement ratio: a Prime's required risk capital per USDS of position; nil when
+    /// undeclared, which Primes treat as 1 (100 %, "cannot be computed").
+    public var crr: Rate? = nil
 
     /// Decimals of `asset` (18 unless declared).
     public func decimals(of asset: String) -> Int { decimals[asset] ?? 18 }
@@ -232,11 +237,21 @@ public struct UnitArtifact: Sendable {
         }
         let reporting = try root.optional("reporting")?.names() ?? []
 
-        return UnitArtifact(name: name, kind: kind, underlying: underlying, share: share, decimals: decimals,
+        let assetClass = try root.optional("class")?.name()
+        var crr: Rate?
+        if let node = try root.optional("crr") {
+            let ratio = try node.rate()
+            guard ratio <= Rate.one else { throw node.error("crr is a ratio between 0 and 1") }
+            crr = ratio
+        }
+        var artifact = UnitArtifact(name: name, kind: kind, underlying: underlying, share: share, decimals: decimals,
                             templateName: templateName, templateSHA256: templateSHA256, templateFile: templateFile,
                             policyFile: policyFile, policySHA256: policySHA256, params: params,
                             rateLimits: rateLimits, configurator: configurator, signals: signals,
                             responses: responses, limits: limits, reporting: reporting, path: path, lines: lines)
+        artifact.assetClass = assetClass
+        artifact.crr = crr
+        return artifact
     }
 
     static func rateLimitSpec(_ node: YAMLNode, decimals: Int) throws(ArtifactError) -> RateLimitSpec {

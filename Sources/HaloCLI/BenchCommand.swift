@@ -3,6 +3,7 @@ import Foundation
 import HaloArtifacts
 import HaloCore
 import HaloSentinel
+import HaloSimulation
 
 /// One line of the bench table.
 struct BenchFigure {
@@ -45,7 +46,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "The repository root (policies/, stdlib/, examples/, bench/).")
     var root: String = "."
 
-    @Option(name: .long, help: "Only these groups, comma-separated: policy, lcts, dry-run, journal.")
+    @Option(name: .long, help: "Only these groups, comma-separated: policy, lcts, dry-run, simulate, journal.")
     var only: String?
 
     func wants(_ group: String) -> Bool {
@@ -114,6 +115,14 @@ struct BenchCommand: ParsableCommand {
         let year = try Benchmarks.dryRunDays(halo: haloPath, accounts: 1_000 / scale, days: 365)
         figures.append(BenchFigure(name: "dry_run_days_per_s", value: year.daysPerSecond, unit: "days/s", baseline: nil, ratio: nil,
                                    note: "365 days, 3 Units, \(1_000 / scale) accounts, \(year.events) events"))
+        }
+
+        if wants("simulate") {
+        progress("simulated year…")
+        let workload = SimulationWorkload(root: root, primes: 50, units: 100, days: quick ? 36 : 365)
+        let year = try workload.run()
+        figures.append(BenchFigure(name: "simulate_days_per_s", value: year.daysPerSecond, unit: "days/s", baseline: nil, ratio: nil,
+                                   note: "50 Primes, 100 Units (two Halos of 50), \(workload.days) days in \(String(format: "%.2f", year.seconds)) s, \(year.allocateCalls) allocate calls"))
         }
 
         if wants("journal") {

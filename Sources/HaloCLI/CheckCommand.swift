@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HaloArtifacts
 import HaloSentinel
+import HaloSimulation
 
 /// `halo check ARTIFACT...`: validate artifacts and policies and print the onboarding checklist.
 struct CheckCommand: ParsableCommand {
@@ -9,7 +10,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate Halo/Unit Artifacts and policies, verify pins, print the onboarding checklist.",
         discussion: """
-        ARTIFACT is a Halo Artifact (halo.yaml), a Unit Artifact (unit.yaml) or a Lua policy file (.lua).
+        ARTIFACT is a Halo Artifact (halo.yaml), a Unit Artifact (unit.yaml), a Prime Artifact (prime: ...), a simulation scenario or a Lua policy file (.lua).
         A policy file is loaded in the sandbox, its top level run under the default budgets.
         Exit codes: 0 ok, 2 invalid.
         """
@@ -28,6 +29,13 @@ struct CheckCommand: ParsableCommand {
         var documents: [JSONValue] = []
         var invalid = false
         for path in artifacts {
+            if PrimeChecker.handles(path) {
+                let report = PrimeChecker.check(path: path)
+                invalid = invalid || !report.ok
+                documents.append(report.json())
+                if !json { print(report.text()) }
+                continue
+            }
             let report = ArtifactChecker.check(path: path, runTests: !noTests)
             invalid = invalid || !report.ok
             documents.append(report.json())

@@ -14,6 +14,6 @@ struct Halo: ParsableCommand {
         version: HaloVersion.text,
         subcommands: [CheckCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SubmitCommand.self,
                       StateCommand.self, JournalCommand.self, BenchCommand.self, ArtifactCommand.self, StatementCommand.self,
-                      NewCommand.self, ReplayCommand.self]
+                      NewCommand.self, ReplayCommand.self, SimulateCommand.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HaloArtifacts
 import HaloSentinel
+import HaloSimulation
 
 /// `halo test [PATH...]`: every fixture under each Unit's `tests/`, as tests.
 struct TestCommand: ParsableCommand {
@@ -84,12 +85,36 @@ struct TestCommand: ParsableCommand {
                 invalidInput(error)
             }
         }
+        // Prime fixtures: short scenarios with `expect` on a Prime's orders, positions and refusals.
+        let primeFixtures = PrimeFixtureRunner.discover(under: paths.isEmpty ? ["."] : paths)
+        for path in primeFixtures {
+            if let filter, !matches(filter, path) { continue }
+            Output.progress("prime fixture \(path)")
+            do {
+                let result = try PrimeFixtureRunner.run(path: path, stdlib: nil)
+                Output.clearProgress()
+                if result.passed { passed += 1 } else { failed += 1 }
+                if json {
+                    documents.append(.object([("fixture", .string(path)), ("name", .string(result.name)), ("primes", .array(result.primes.map { .string($0) })),
+                                              ("passed", .bool(result.passed)), ("failures", .array(result.failures.map { .string($0) }))]))
+                } else {
+                    print((result.passed ? Output.green("PASS") : Output.red("FAIL")) + " prime \(result.primes.joined(separator: ",")) \(result.name)  (\(path))")
+                    for line in result.failures { print("    " + line) }
+                }
+            } catch {
+                Output.clearProgress()
+                invalid += 1
+                failed += 1
+                if json { documents.append(.object([("fixture", .string(path)), ("passed", .bool(false)), ("error", .string(error.description))])) }
+                else { print(Output.red("FAIL") + " \(path)\n    \(error.description)") }
+            }
+        }
         Output.clearProgress()
         if coverage || lcov != nil { try CoverageOutput.report(covered, lcov: lcov, quiet: json) }
         if json {
             print(JSONValue.object([("fixtures", .array(documents)), ("passed", .int(Int64(passed))), ("failed", .int(Int64(failed)))]).pretty())
         } else {
-            if files.isEmpty { print("no fixtures found (looked for <unit dir>/tests/*.yaml beside a unit.yaml)") }
+            if files.isEmpty && primeFixtures.isEmpty { print("no fixtures found (looked for <unit dir>/tests/*.yaml beside a unit.yaml)") }
             print("\(passed) passed, \(failed) failed")
         }
         if invalid > 0 { throw ExitCode(2) }

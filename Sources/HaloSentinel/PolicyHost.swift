@@ -106,6 +106,10 @@ final class PolicyHost {
         }
     }
 
+    /// True when the policy's hook table has a function `hook` (hooks beyond the Unit's four,
+    /// such as a Prime's `allocate`).
+    func defines(_ hook: String) -> Bool { sandbox.hasFunction(table, named: hook) }
+
     /// Lines the policy printed, drained.
     func takePrinted() -> [String] {
         let lines = sandbox.printedLines

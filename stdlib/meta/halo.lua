@@ -400,4 +400,91 @@ function halo.bounded_rate(ctx, target, max_per_day) end
 ---@return halo.Decision
 function halo.hold(ctx, note) end
 
+---------------------------------------------------------------------------------------------
+-- Prime policies: `allocate(ctx)` and its orders
+---------------------------------------------------------------------------------------------
+
+---A Prime's position in one Unit (USDS amounts; shares in the Unit's share token).
+---@class halo.PrimePosition
+---@field shares halo.amount claimed, claimable and waiting-to-redeem shares
+---@field held halo.amount claimed shares (what a redeem order may spend)
+---@field value halo.amount shares at the current exchange rate
+---@field pending halo.amount USDS still waiting in the subscribe queue
+---@field exposure halo.amount value + pending
+
+---@class halo.PrimeSelf
+---@field name string
+---@field usds halo.amount liquid USDS
+---@field capital halo.amount risk capital
+---@field encumbrance halo.amount required risk capital now: sum of exposure x crr
+---@field encumbrance_limit halo.amount encumbrance_max x capital
+---@field portfolio halo.amount liquid USDS plus every exposure
+---@field positions table<string, halo.PrimePosition>
+
+---@class halo.PrimeRateLimit
+---@field max halo.amount
+---@field slope halo.amount USDS per second
+---@field current halo.amount
+---@field next_increase integer earliest time (seconds) the Configurator accepts an increase
+
+---One Unit of the Prime's universe.
+---@class halo.UniverseUnit
+---@field halo string
+---@field class string asset class (tbill, mmf, clo, ...)
+---@field crr halo.amount capital requirement ratio
+---@field onboarded boolean passes the onboarding checklist (only then a subscribe is accepted)
+---@field subscriptions_halted boolean
+---@field exchange_rate halo.amount
+---@field rate_history halo.amount[] end-of-day exchange rates, oldest first (the last 8)
+---@field apy_30d halo.amount annualised yield over up to 30 days (0 when falling)
+---@field queues { subscribe: { status: string, total_underlying: halo.amount }, redeem: { status: string, total_underlying: halo.amount } }
+---@field deposit_headroom halo.amount? the Unit's own deposit limit's current amount
+---@field headroom halo.amount this Prime's deposit limit's current amount into the Unit
+---@field rate_limit halo.PrimeRateLimit? this Prime's deposit limit (nil until the Unit onboards)
+
+---The ctx of `allocate`.
+---@class halo.PrimeCtx
+---@field time integer
+---@field time_iso string
+---@field day integer 1-based day of the simulation
+---@field params table<string, string>
+---@field constraints { encumbrance_max: halo.amount, unit_cap: halo.amount, class_caps: table<string, halo.amount> }
+---@field prime halo.PrimeSelf
+---@field universe table<string, halo.UniverseUnit>
+---@field state table
+
+---@class halo.Order
+---@field order "subscribe"|"redeem"|"exit"|"configure"
+---@field unit string
+---@field amount halo.amount?
+---@field max halo.amount?
+---@field slope halo.amount?
+
+---@class halo.orders
+local orders = {}
+halo.orders = orders
+
+---Subscribe `amount` USDS into the Unit.
+---@param unit string
+---@param amount halo.AmountLike
+---@return halo.Order
+function orders.subscribe(unit, amount) end
+
+---Redeem `shares` of the Unit.
+---@param unit string
+---@param shares halo.AmountLike
+---@return halo.Order
+function orders.redeem(unit, shares) end
+
+---Leave the Unit's subscribe queue.
+---@param unit string
+---@return halo.Order
+function orders.exit(unit) end
+
+---Ask for a new deposit limit into the Unit (SORL-bounded).
+---@param unit string
+---@param limit { max: halo.AmountLike, slope: halo.AmountLike? }
+---@return halo.Order
+function orders.configure(unit, limit) end
+
 return halo

@@ -102,6 +102,14 @@ raises("bad severity", function() return halo.signal("X", "loud") end, "severity
 check("haircut rate string", halo.actions.haircut(A("0.97"), "r").rate, "0.97")
 check("set_rate_limit", halo.actions.set_rate_limit("deposit", A("2500000"), "28.935185185185185185", "r").max, "2500000")
 
+-- Prime orders ------------------------------------------------------------------------------
+check("order subscribe", halo.orders.subscribe("clo-aaa-b", "1000000").amount, "1000000")
+check("order subscribe kind", halo.orders.subscribe("clo-aaa-b", A("1")).order, "subscribe")
+check("order redeem", halo.orders.redeem("tbill-a", A("500000")).amount, "500000")
+check("order exit", halo.orders.exit("tbill-a").unit, "tbill-a")
+check("order configure", halo.orders.configure("clo-aaa-b", { max = "125000" }).max, "125000")
+check("order configure slope", halo.orders.configure("clo-aaa-b", { max = "125000" }).slope, nil)
+
 -- Netting and capacities --------------------------------------------------------------------
 c = ctx_of { rate = "1.0003", subscribe = "400000", redeem = "1000000" }
 local n = halo.net(c, A("1.0003"))
