@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HaloArtifacts
+import HaloReports
 import HaloSentinel
 
 /// `halo dry-run FIXTURE...`: run fixtures against a Unit and its policy on a simulated clock.
@@ -26,13 +27,18 @@ struct DryRunCommand: ParsableCommand {
     @Flag(name: .long, help: "Show each hook's inputs (ctx) and decision.")
     var trace = false
 
+    @Option(name: .long, help: "Also write a self-contained HTML report (steps, decisions, signals, actions, charts) to FILE.")
+    var html: String?
+
     func run() throws {
         var exit: Int32 = 0
         var documents: [JSONValue] = []
+        var reportRuns: [ReportRun] = []
         for path in fixtures {
             do throws(ArtifactError) {
                 let fixture = try Fixture.load(path: path, unitOverride: unit)
-                let result = try FixtureRunner.run(fixture, trace: trace)
+                let result = try FixtureRunner.run(fixture, trace: trace, states: html != nil)
+                if html != nil { reportRuns.append(ReportBuilder.run(result)) }
                 exit = max(exit, result.exitCode)
                 if json { documents.append(result.json()) } else { print(DryRunFormatter.text(result, trace: trace)) }
             } catch {
@@ -43,6 +49,11 @@ struct DryRunCommand: ParsableCommand {
             }
         }
         if json { print((documents.count == 1 ? documents[0] : .array(documents)).serialized()) }
+        if let html {
+            let passed = reportRuns.filter { $0.passed == true }.count
+            try ReportBuilder.write(ReportDocument(title: "halo dry-run", subtitle: "\(reportRuns.count) fixture(s): \(passed) passed, \(reportRuns.count - passed) failed",
+                                                   runs: reportRuns), to: html)
+        }
         if exit != 0 { throw ExitCode(exit) }
     }
 }

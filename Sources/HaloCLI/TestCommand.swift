@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HaloArtifacts
+import HaloReports
 import HaloSentinel
 
 /// `halo test [PATH...]`: every fixture under each Unit's `tests/`, as tests.
@@ -23,6 +24,9 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document instead of text.")
     var json = false
 
+    @Option(name: .long, help: "Also write a self-contained HTML report of every fixture (steps, decisions, signals, actions, charts) to FILE.")
+    var html: String?
+
     func run() throws {
         let filter: NSRegularExpression?
         if let pattern {
@@ -40,6 +44,7 @@ struct TestCommand: ParsableCommand {
         let files = TestDiscovery.fixtures(under: paths.isEmpty ? ["."] : paths)
         var passed = 0, failed = 0, invalid = 0
         var documents: [JSONValue] = []
+        var reportRuns: [ReportRun] = []
         for (index, path) in files.enumerated() {
             Output.progress("[\(index + 1)/\(files.count)] \(path)")
             // An invalid fixture (or artifact it names) counts as a failed test and makes the exit 2.
@@ -53,7 +58,8 @@ struct TestCommand: ParsableCommand {
             do throws(ArtifactError) {
                 let fixture = try Fixture.load(path: path)
                 if let filter, !matches(filter, fixture.name) && !matches(filter, path) { continue }
-                let result = try FixtureRunner.run(fixture)
+                let result = try FixtureRunner.run(fixture, states: html != nil)
+                if html != nil { reportRuns.append(ReportBuilder.run(result)) }
                 Output.clearProgress()
                 if result.passed { passed += 1 } else { failed += 1 }
                 if json {
@@ -71,6 +77,10 @@ struct TestCommand: ParsableCommand {
             }
         }
         Output.clearProgress()
+        if let html {
+            try ReportBuilder.write(ReportDocument(title: "halo test", subtitle: "\(files.count) fixture(s): \(passed) passed, \(failed) failed",
+                                                   runs: reportRuns), to: html)
+        }
         if json {
             print(JSONValue.object([("fixtures", .array(documents)), ("passed", .int(Int64(passed))), ("failed", .int(Int64(failed)))]).pretty())
         } else {

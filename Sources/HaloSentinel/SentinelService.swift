@@ -59,6 +59,9 @@ public final class SentinelService {
     public var onDecision: (JSONValue) -> Void = { _ in }
     /// Human log lines.
     public var onLog: (String) -> Void = { _ in }
+    /// Told of each committed batch and each live hook call (the HTTP server, metrics).
+    public var observer = SentinelObserver()
+    var lastCommitSeconds = 0.0
     /// Events applied since start (not counting recovery).
     public private(set) var eventsApplied = 0
     /// Events refused since start.
@@ -155,6 +158,7 @@ public final class SentinelService {
                     throw ServiceError(code: failure.code, message: "unit \(artifact.name): \(failure)", invalidInput: true)
                 }
                 sentinel.recordsTape = true
+                sentinel.onHookCall = { [unowned self] in self.observer.hookCalled($0) }
                 // The journal is the durable record; memory keeps only recent ledger entries.
                 sentinel.unit.retainLedgerEntries(Self.retainedLedgerEntries)
                 sentinels[artifact.name] = sentinel
@@ -418,6 +422,7 @@ public final class SentinelService {
             pairs.insert(("id", .string("\(halo.name)-\(tail)-\(offset + 1)")), at: 0)
             onDecision(.object(pairs))
         }
+        observer.committed(lastCommitSeconds)
     }
 
     /// Saves a snapshot when enough records have been journaled since the last one. The state
@@ -436,6 +441,8 @@ public final class SentinelService {
 
     func commit(_ drafts: [JournalRecordDraft]) throws(ServiceError) {
         defer { snapshotIfDue() }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { lastCommitSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         do {
             _ = try journal.appendSkippingDuplicates(drafts)
         } catch let error as JournalError {
@@ -508,6 +515,7 @@ public final class SentinelService {
             }
             let known = try journal.journaledEventIDs(among: ids.values)
             var seen: Set<String> = []
+            let started = DispatchTime.now().uptimeNanoseconds
             let take = try journal.takeInbox(limit: pending.count) { item in
                 let id = ids[item.id] ?? item.eventID
                 let duplicate = known.contains(id) || !seen.insert(id).inserted
@@ -527,6 +535,7 @@ public final class SentinelService {
                     return JournalRecordDraft(kind: .event, eventID: id, time: now.iso8601, payload: "{}")
                 }
             }
+            lastCommitSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             acknowledgeDecisions()
             snapshotIfDue()
             return take.items.count

@@ -123,6 +123,8 @@ public final class UnitSentinel {
     var lastPolicyPath: String
     /// Journal support: hook outcomes recorded while running, replayed on recovery.
     public var recordsTape = false
+    /// Told of each live hook call (the HTTP server's metrics); replayed calls are not live.
+    public var onHookCall: ((HookCallMeasure) -> Void)?
     var recordedTape: [HookOutcome] = []
     var replayTape: [HookOutcome] = []
     /// True when a replay met a hook call the journal did not record.
