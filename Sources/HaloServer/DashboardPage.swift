@@ -218,6 +218,12 @@ function connect() {
   const state = document.getElementById("stream-state");
   source.onopen = () => { state.textContent = "stream: live"; };
   source.onerror = () => { state.textContent = "stream: reconnecting"; };
+  // ?once (headless browsers, screenshots): close the stream once caught up with a decision drawn,
+  // so the page settles; without it the page follows the stream for as long as it is open.
+  const once = new URLSearchParams(location.search).has("once");
+  let caughtUp = false;
+  const settle = () => { if (once && caughtUp && order.some(n => units[n].decisions.length > 0)) { source.close(); state.textContent = "stream: closed (?once)"; refresh(); } };
+  source.addEventListener("caught-up", () => { caughtUp = true; settle(); });
   source.addEventListener("decision", event => {
     const line = JSON.parse(event.data);
     const u = units[line.unit] = units[line.unit] || { decisions: [], signals: [] };
@@ -225,6 +231,7 @@ function connect() {
     line._fresh = true;
     u.decisions.push(line); if (u.decisions.length > 50) u.decisions.shift();
     if (line.type === "signal" && !u.signals.some(s => s.time === line.time && s.code === line.code)) u.signals.push(line);
+    if (caughtUp) settle();
     scheduleRefresh();
   });
 }

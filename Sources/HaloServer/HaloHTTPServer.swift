@@ -105,7 +105,11 @@ public final class HaloHTTPServer: @unchecked Sendable {
                             body: ResponseBody { writer in
                                 try await writer.write(ByteBuffer(string: ": halo decision log\n\n"))
                                 for await line in stream {
-                                    try await writer.write(ByteBuffer(string: "event: decision\ndata: \(line)\n\n"))
+                                    if line == ServerState.caughtUp {
+                                        try await writer.write(ByteBuffer(string: "event: caught-up\ndata: {}\n\n"))
+                                    } else {
+                                        try await writer.write(ByteBuffer(string: "event: decision\ndata: \(line)\n\n"))
+                                    }
                                 }
                                 try await writer.finish(nil)
                             })

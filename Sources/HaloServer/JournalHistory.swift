@@ -9,7 +9,8 @@ import HaloJournal
 /// signal is one entry of a `signals` hook's result, or the `POLICY_FAILURE` (severity `alert`)
 /// the runtime raises for a failed hook. `since` is the journal sequence after which to start
 /// (the previous page's `next`); a page scans at most ``scanLimit`` records so a request stays
-/// short however sparse the matches are.
+/// short however sparse the matches are. A page ends at a record boundary (one event's hook
+/// calls stay on one page), so it can hold a few more items than `limit`.
 public final class JournalHistory: @unchecked Sendable {
     /// What to list.
     public enum Kind: Sendable { case decisions, signals }

@@ -29,7 +29,7 @@ public enum OpenAPIDocument {
     "/v1/signals": {"get": {"summary": "Signals from the journal (the signals hook's results; POLICY_FAILURE for failed hooks), paged.", "parameters": [{"$ref": "#/components/parameters/unitQuery"}, {"$ref": "#/components/parameters/since"}, {"$ref": "#/components/parameters/limit"}], "responses": {
       "200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
       "400": {"description": "bad query", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-    "/v1/events/stream": {"get": {"summary": "Server-sent events: each decision-log line as its batch commits (event: decision); the last 200 lines first.", "responses": {"200": {"description": "stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}}},
+    "/v1/events/stream": {"get": {"summary": "Server-sent events: the last 200 decision-log lines (event: decision), then event: caught-up, then each line as its batch commits.", "responses": {"200": {"description": "stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}}},
     "/v1/events": {"post": {"summary": "Submit events, one JSON object per line, exactly as `halo submit`.", "security": [{"bearer": []}],
       "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
       "responses": {

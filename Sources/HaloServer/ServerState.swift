@@ -92,12 +92,16 @@ public final class ServerState: @unchecked Sendable {
         for continuation in targets { for line in lines { continuation.yield(line) } }
     }
 
-    /// A stream of decision-log lines: the recent ones first, then each as it commits.
+    /// What a stream subscriber gets after the recent lines: the live lines follow.
+    public static let caughtUp = ""
+
+    /// A stream of decision-log lines: the recent ones first, then ``caughtUp``, then each line as it commits.
     public func subscribe() -> AsyncStream<String> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         lock.withLock {
             for line in _recent { continuation.yield(line) }
+            continuation.yield(Self.caughtUp)
             subscribers[id] = continuation
         }
         continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }

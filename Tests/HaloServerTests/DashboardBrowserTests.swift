@@ -41,7 +41,7 @@ final class DashboardBrowserTests: XCTestCase {
         var dom = ""
         for attempt in 0..<3 {
             dom = try Self.runChromium(chromium, ["--virtual-time-budget=\(8_000 * (attempt + 1))", "--run-all-compositor-stages-before-draw",
-                                                  "--dump-dom", server.base + "/"])
+                                                  "--dump-dom", server.base + "/?once"])
             if dom.contains("decision-row") { break }
         }
         for unit in ["clo-aaa-a", "mmf-a", "tbill-a"] {
@@ -56,7 +56,7 @@ final class DashboardBrowserTests: XCTestCase {
         let shot = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("halo-dashboard-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: shot) }
         _ = try Self.runChromium(chromium, ["--virtual-time-budget=8000", "--window-size=1400,1000", "--hide-scrollbars",
-                                            "--screenshot=\(shot.path)", server.base + "/"])
+                                            "--screenshot=\(shot.path)", server.base + "/?once"])
         let png = try Data(contentsOf: shot)
         XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         XCTAssertGreaterThan(png.count, 10_000)

@@ -8,6 +8,9 @@ import Glibc
 final class EventStreamClient {
     let descriptor: Int32
     var buffer = ""
+    var event = ""
+    /// True once the server said the recent lines are done (`event: caught-up`).
+    var caughtUp = false
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
@@ -33,7 +36,8 @@ final class EventStreamClient {
             while let range = buffer.range(of: "\n") {
                 let line = String(buffer[..<range.lowerBound])
                 buffer.removeSubrange(..<range.upperBound)
-                if line.hasPrefix("data: "),
+                if line.hasPrefix("event: ") { event = String(line.dropFirst(7)); if event == "caught-up" { caughtUp = true } }
+                if line.hasPrefix("data: "), event == "decision",
                    let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any] {
                     return object
                 }

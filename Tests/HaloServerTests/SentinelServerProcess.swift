@@ -23,7 +23,7 @@ final class SentinelServerProcess: @unchecked Sendable {
 
     let process = Process()
     let stateDirectory: URL
-    let base: String
+    private(set) var base = ""
     private let lock = NSLock()
     private var stderrText = ""
     private var stdoutText = ""
