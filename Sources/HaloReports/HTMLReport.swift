@@ -182,7 +182,7 @@ public enum HTMLReport {
     svg{width:100%;height:auto;display:block}svg text{font-size:10px;fill:#5b6b7d}svg .grid{stroke:#e3e9f0}svg .series{fill:none;stroke-width:2}
     .legend{font-size:11px;color:#5b6b7d;display:flex;flex-wrap:wrap;gap:4px 12px}.legend i{display:inline-block;width:12px;height:3px;margin-right:4px;vertical-align:middle}
     table{border-collapse:collapse;width:100%;font-size:12px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #edf1f5;vertical-align:top}
-    th{color:#5b6b7d;font-weight:600;background:#f7f9fb}td code{word-break:break-all}.bad{color:#b02a37}.empty{color:#8a99ab;font-size:12px}
+    th{color:#5b6b7d;font-weight:600;background:#f7f9fb}td:not(:last-child){white-space:nowrap}td code{word-break:break-all}.bad{color:#b02a37}.empty{color:#8a99ab;font-size:12px}
     .sev{padding:1px 6px;border-radius:6px;font-size:11px;color:#fff}.sev-info{background:#2b7bb9}.sev-warning{background:#c8961c}.sev-alert{background:#d9822b}.sev-critical{background:#d64550}
     footer{color:#8a99ab;font-size:12px;padding:4px 28px 24px}
     """

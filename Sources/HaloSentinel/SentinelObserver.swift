@@ -31,6 +31,9 @@ public struct SentinelObserver {
     public var committed: (_ commitSeconds: Double) -> Void = { _ in }
     /// After each live hook call.
     public var hookCalled: (HookCallMeasure) -> Void = { _ in }
+    /// After each event applied to a Unit (before its batch commits): the dashboard's series
+    /// sample the Unit's state here.
+    public var eventApplied: (_ unit: String) -> Void = { _ in }
 
     /// An observer that does nothing.
     public init() {}

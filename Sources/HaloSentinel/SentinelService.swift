@@ -359,6 +359,7 @@ public final class SentinelService {
             eventsApplied += 1
         }
         queueDecisions(sentinel, eventID: event.id, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
+        observer.eventApplied(event.unit)
         return failure == nil
     }
 

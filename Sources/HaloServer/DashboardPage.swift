@@ -105,11 +105,11 @@ function headroomBars(view) {
   if (limits.length === 0) { svg.append(el("svg:text", { x: 0, y: 12 }, "no limited keys")); return svg; }
   limits.forEach(([key, l], i) => {
     const used = (l.utilisation_bps || 0) / 10000, y = i * row;
-    svg.append(el("svg:text", { x: 0, y: y + 12 }, key.length > 26 ? key.slice(0, 25) + "…" : key));
-    svg.append(el("svg:rect", { x: 150, y: y + 3, width: 190, height: 11, rx: 3, class: "bar-bg" }));
-    svg.append(el("svg:rect", { x: 150, y: y + 3, width: Math.max(1, 190 * used).toFixed(1), height: 11, rx: 3,
+    svg.append(el("svg:text", { x: 0, y: y + 12 }, key.length > 18 ? key.slice(0, 17) + "…" : key));
+    svg.append(el("svg:rect", { x: 100, y: y + 3, width: 170, height: 11, rx: 3, class: "bar-bg" }));
+    svg.append(el("svg:rect", { x: 100, y: y + 3, width: Math.max(1, 170 * used).toFixed(1), height: 11, rx: 3,
                                 class: "bar" + (used >= 0.999 ? " full" : used >= 0.9 ? " hot" : "") }));
-    svg.append(el("svg:text", { x: 346, y: y + 12 }, (used * 100).toFixed(1) + "% · " + fmt(num(l.headroom)) + " left"));
+    svg.append(el("svg:text", { x: 278, y: y + 12 }, (used * 100).toFixed(1) + "% used · " + fmt(num(l.headroom)) + " left"));
   });
   return svg;
 }
@@ -137,6 +137,7 @@ function summary(line) {
     const r = line.result || {};
     if (line.error) return "error: " + line.error.code;
     if (line.hook === "settle") return `rate ${r.exchange_rate ?? "–"} · sub ${r.subscribe ?? "–"} · red ${r.redeem ?? "–"}`;
+    if (Array.isArray(r)) return r.length === 0 ? "none" : r.map(x => x.code || x.action || JSON.stringify(x)).join(", ");
     return JSON.stringify(r).slice(0, 60);
   }
   if (line.type === "signal") return `${line.code} (${line.severity})`;

@@ -20,6 +20,8 @@ public final class SentinelPublisher {
     var activeSignals: [String: (time: String, signals: [JSONValue])] = [:]
     /// Per Unit and flag: the action line that last set or cleared it.
     var flagReasons: [String: [String: JSONValue]] = [:]
+    /// Series points sampled after each event of the batch being committed.
+    var samples: [String: [ServerState.SeriesPoint]] = [:]
 
     /// Opens a reader on the journal in `stateDirectory`; counts start after what is there now.
     public init(state: ServerState, metrics: HaloMetrics, stateDirectory: String) {
@@ -40,6 +42,10 @@ public final class SentinelPublisher {
         service.observer.hookCalled = { [metrics] measure in
             metrics.hookCalled(unit: measure.unit, hook: measure.hook, seconds: measure.seconds,
                                instructions: measure.instructions, failed: measure.failed)
+        }
+        service.observer.eventApplied = { [unowned service] unit in
+            guard let sentinel = service.sentinels[unit] else { return }
+            self.samples[unit, default: []].append(Self.point(sentinel))
         }
         service.observer.committed = { [unowned service] seconds in
             self.metrics.committed(seconds: seconds)
@@ -113,7 +119,8 @@ public final class SentinelPublisher {
     /// Copies every Unit's view into the state, sets the gauges and streams the pending lines.
     public func publish(_ service: SentinelService) {
         var views: [(String, JSONValue)] = []
-        var points: [String: ServerState.SeriesPoint] = [:]
+        var points: [String: [ServerState.SeriesPoint]] = [:]
+        defer { samples = [:] }
         var notLoaded: [String: String] = [:]
         for name in service.unitNames {
             guard let sentinel = service.sentinels[name] else { continue }
@@ -122,15 +129,7 @@ public final class SentinelPublisher {
                 if !service.started { notLoaded[name] = nil }
             }
             views.append((name, view(of: sentinel, service: service)))
-            if service.started {
-                let unit = sentinel.unit
-                let underlying = UInt8(sentinel.artifact.decimals(of: sentinel.artifact.underlying))
-                let share = UInt8(sentinel.artifact.decimals(of: sentinel.artifact.share))
-                points[name] = ServerState.SeriesPoint(
-                    time: sentinel.now.seconds, exchangeRate: unit.exchangeRate.description,
-                    subscribeBacklog: Amount(units: unit.subscribeQueue.totalUnderlying, decimals: underlying).description,
-                    redeemBacklog: Amount(units: unit.redeemQueue.totalShares, decimals: share).description)
-            }
+            if service.started { points[name, default: samples[name] ?? []].append(Self.point(sentinel)) }
         }
         let halo = JSONValue.object([
             ("name", .string(service.halo.name)), ("revision", .int(Int64(service.halo.revision))),
@@ -144,6 +143,17 @@ public final class SentinelPublisher {
         let lines = pendingLines
         pendingLines = []
         state.broadcast(lines)
+    }
+
+    /// A Unit's chart point now.
+    static func point(_ sentinel: UnitSentinel) -> ServerState.SeriesPoint {
+        let unit = sentinel.unit
+        let underlying = UInt8(sentinel.artifact.decimals(of: sentinel.artifact.underlying))
+        let share = UInt8(sentinel.artifact.decimals(of: sentinel.artifact.share))
+        return ServerState.SeriesPoint(
+            time: sentinel.now.seconds, exchangeRate: unit.exchangeRate.description,
+            subscribeBacklog: Amount(units: unit.subscribeQueue.totalUnderlying, decimals: underlying).description,
+            redeemBacklog: Amount(units: unit.redeemQueue.totalShares, decimals: share).description)
     }
 
     /// `halo state --json`'s shape for one Unit, plus what an operator needs beside it.

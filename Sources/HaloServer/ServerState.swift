@@ -67,14 +67,17 @@ public final class ServerState: @unchecked Sendable {
     public func series(of unit: String) -> [SeriesPoint] { lock.withLock { _series[unit] ?? [] } }
 
     /// Replaces the views (called by the publisher after each committed batch).
-    public func publish(halo: JSONValue, units: [(String, JSONValue)], points: [String: SeriesPoint]) {
+    /// Points at the same time as the last one replace it (a chart needs one value per time).
+    public func publish(halo: JSONValue, units: [(String, JSONValue)], points: [String: [SeriesPoint]]) {
         lock.withLock {
             _halo = halo
             _units = units
-            for (unit, point) in points {
+            for (unit, new) in points {
                 var series = _series[unit] ?? []
-                if let last = series.last, last.time == point.time { series.removeLast() }
-                series.append(point)
+                for point in new {
+                    if let last = series.last, last.time == point.time { series.removeLast() }
+                    series.append(point)
+                }
                 if series.count > Self.seriesLimit { series.removeFirst(series.count - Self.seriesLimit) }
                 _series[unit] = series
             }
