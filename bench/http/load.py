@@ -8,11 +8,12 @@ it with SIGTERM, then checks: applied == N, none refused, duplicates counted as 
 journaled, the funded account holds exactly N * amount, and `halo journal verify` passes.
 Prints throughput and latency percentiles. Bounded: N requests, a fixed deadline.
 
-    python3 bench/http/load.py [--events 10000] [--halo .build/debug/halo]
+    python3 bench/http/load.py [--events 10000] [--batch 1] [--halo .build/debug/halo]
 """
 import argparse, http.client, json, os, re, signal, subprocess, sys, tempfile, time
 from decimal import Decimal
 
+_children = []
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -20,6 +21,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--halo", default=os.path.join(ROOT, ".build/debug/halo"))
+    parser.add_argument("--batch", type=int, default=1, help="events per request (NDJSON body)")
     parser.add_argument("--deadline", type=float, default=600, help="seconds before giving up")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="halo-load-")
@@ -32,6 +34,7 @@ def main():
          "--feed", "examples/passthrough-alpha/feeds/three-weeks.jsonl", "--poll", "10ms",
          "--http", "127.0.0.1:0", "--http-token-file", os.path.join(work, "token")],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _children.append(sentinel)
     start = time.monotonic()
     address = None
     for line in sentinel.stderr:
@@ -54,7 +57,7 @@ def main():
     def wait(predicate, what):
         while time.monotonic() - start < args.deadline:
             status = get("/v1/status")
-            if predicate(status):
+            if status and predicate(status):
                 return status
             time.sleep(0.05)
         sys.exit("timed out waiting for " + what)
@@ -65,8 +68,10 @@ def main():
     amount = Decimal("1.25")
     latencies = []
     began = time.monotonic()
-    for i in range(args.events):
-        body = json.dumps({"id": f"load-{i}", "unit": "tbill-a", "fund": {"account": "load-prime", "asset": "USDS", "amount": str(amount)}})
+    for first in range(0, args.events, args.batch):
+        body = "\n".join(json.dumps({"id": f"load-{i}", "unit": "tbill-a", "fund": {"account": "load-prime", "asset": "USDS", "amount": str(amount)}})
+                         for i in range(first, min(args.events, first + args.batch)))
+        i = first
         t0 = time.perf_counter()
         conn.request("POST", "/v1/events", body=body, headers=headers)
         response = conn.getresponse()
@@ -97,8 +102,8 @@ def main():
         "balance == N * amount": held == amount * args.events,
         "journal verify": verify.returncode == 0,
     }
-    print(f"events: {args.events} POSTed, one per request, one keep-alive connection")
-    print(f"POST throughput: {args.events / posted:.0f} requests/s ({posted:.1f} s)")
+    print(f"events: {args.events} POSTed, {args.batch} per request ({len(latencies)} requests), one keep-alive connection")
+    print(f"POST throughput: {len(latencies) / posted:.0f} requests/s, {args.events / posted:.0f} events/s ({posted:.1f} s)")
     print(f"latency ms: p50 {pct(0.50):.2f}  p90 {pct(0.90):.2f}  p99 {pct(0.99):.2f}  max {latencies[-1] * 1000:.2f}")
     print(f"applied by the Sentinel: all {args.events} within {drained:.1f} s of the first POST ({args.events / drained:.0f} events/s end to end)")
     print(f"load-prime holds {held} USDS")
@@ -109,4 +114,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        # Never leave the Sentinel running, whatever happened.
+        for child in list(_children):
+            if child.poll() is None:
+                child.kill()
