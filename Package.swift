@@ -106,3 +106,29 @@ package.targets += [
     ),
 ]
 if let cli = package.targets.first(where: { $0.name == "HaloCLI" }) { cli.dependencies.append("HaloSimulation") }
+
+// HaloServer: the operator's HTTP surface of `halo run --http` (Hummingbird, swift-prometheus);
+// HaloReports: self-contained HTML reports (dry-run, test; replay and simulate later).
+// Kept in one block so that merging it with the other branches is a single hand edit.
+package.dependencies += [
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
+]
+package.targets += [
+    .target(name: "HaloReports"),
+    .target(
+        name: "HaloServer",
+        dependencies: [
+            "HaloSentinel", "HaloJournal", "HaloArtifacts", "HaloCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        exclude: ["dashboard.html"]
+    ),
+    .testTarget(name: "HaloServerTests", dependencies: ["HaloServer", "HaloReports"]),
+]
+for target in package.targets where target.name == "HaloCLI" {
+    target.dependencies += ["HaloServer", "HaloReports"]
+}

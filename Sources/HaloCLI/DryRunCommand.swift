@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HaloArtifacts
+import HaloReports
 import HaloSentinel
 
 /// `halo dry-run FIXTURE...`: run fixtures against a Unit and its policy on a simulated clock.
@@ -30,6 +31,9 @@ struct DryRunCommand: ParsableCommand {
     @Flag(name: .long, help: "Write the observed values into the fixtures' expect steps and print the diff (refused when CI is set).")
     var update = false
 
+    @Option(name: .long, help: "Also write a self-contained HTML report (steps, decisions, signals, actions, charts) to FILE.")
+    var html: String?
+
     func run() throws {
         if update { try UpdateSupport.refuseInCI() }
         if let unknown = TraceOption.hooks(trace)?.subtracting(TraceOption.known), !unknown.isEmpty {
@@ -38,11 +42,13 @@ struct DryRunCommand: ParsableCommand {
         }
         var exit: Int32 = 0
         var documents: [JSONValue] = []
+        var reportRuns: [ReportRun] = []
         for path in fixtures {
             do throws(ArtifactError) {
                 let fixture = try Fixture.load(path: path, unitOverride: unit)
-                var result = try FixtureRunner.run(fixture, trace: trace != nil)
+                var result = try FixtureRunner.run(fixture, trace: trace != nil, states: html != nil)
                 if update { result = try UpdateSupport.apply(fixture, result, unitOverride: unit) { json ? Output.error($0) : print($0) } }
+                if html != nil { reportRuns.append(ReportBuilder.run(result)) }
                 exit = max(exit, result.exitCode)
                 if json { documents.append(result.json()) } else { print(DryRunFormatter.text(result, trace: trace != nil, hooks: TraceOption.hooks(trace))) }
             } catch {
@@ -53,6 +59,11 @@ struct DryRunCommand: ParsableCommand {
             }
         }
         if json { print((documents.count == 1 ? documents[0] : .array(documents)).serialized()) }
+        if let html {
+            let passed = reportRuns.filter { $0.passed == true }.count
+            try ReportBuilder.write(ReportDocument(title: "halo dry-run", subtitle: "\(reportRuns.count) fixture(s): \(passed) passed, \(reportRuns.count - passed) failed",
+                                                   runs: reportRuns), to: html)
+        }
         if exit != 0 { throw ExitCode(exit) }
     }
 }

@@ -100,6 +100,12 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the final state of every Unit (JSON) on stderr when stopping.")
     var printState = false
 
+    @Option(name: .long, help: "Serve the HTTP API, /metrics and the dashboard at HOST:PORT (127.0.0.1 unless a host is given; port 0 picks one).")
+    var http: String?
+
+    @Option(name: .long, help: "With --http: a file holding the Bearer token POST /v1/events requires (without it, POST is refused).")
+    var httpTokenFile: String?
+
     func run() throws {
         guard let clockMode = ServiceClock(rawValue: clock) else {
             Output.error("--clock is sim or real, not '\(clock)'")
@@ -130,6 +136,8 @@ struct RunCommand: ParsableCommand {
             feedLines = nil
         }
 
+        let httpRuntime = try http.map { try HTTPRuntime.start(address: $0, tokenFile: httpTokenFile, stateDirectory: state) }
+        defer { httpRuntime?.server.stop() }
         let service: SentinelService
         do {
             service = try SentinelService(haloPath: halo, stateDirectory: state, clock: clockMode,
@@ -142,6 +150,7 @@ struct RunCommand: ParsableCommand {
         service.snapshotEvery = max(0, snapshotEvery)
         service.onDecision = { Output.line($0.serialized()) }
         service.onLog = { Output.error("halo: " + $0) }
+        httpRuntime?.attach(service, stateDirectory: state)
         if service.recovered > 0 || service.recoveredFromSeq > 2 {
             let from = service.recoveredFromSeq > 2 ? " after the snapshot at record \(service.recoveredFromSeq - 1)" : ""
             Output.error("halo: recovered \(service.unitNames.joined(separator: ", ")): replayed \(service.recovered) journal records\(from)")
@@ -166,7 +175,7 @@ struct RunCommand: ParsableCommand {
             let reader: LineReader? = feed == "-" ? LineReader() : nil
             reader?.start()
             var stdinLine = 0
-            let keepRunning = clockMode == .real || watch || reader != nil
+            let keepRunning = clockMode == .real || watch || reader != nil || httpRuntime != nil
             while keepRunning, !stop.isSet {
                 if let reader {
                     let (lines, ended) = reader.take()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HaloArtifacts
+import HaloReports
 import HaloSentinel
 import HaloSimulation
 
@@ -33,6 +34,9 @@ struct TestCommand: ParsableCommand {
     @Option(name: .long, help: "With --coverage: also write an lcov tracefile here.")
     var lcov: String?
 
+    @Option(name: .long, help: "Also write a self-contained HTML report of every fixture (steps, decisions, signals, actions, charts) to FILE.")
+    var html: String?
+
     func run() throws {
         if update { try UpdateSupport.refuseInCI() }
         if coverage || lcov != nil { CoverageCollector.shared.start() }
@@ -53,6 +57,7 @@ struct TestCommand: ParsableCommand {
         let files = TestDiscovery.fixtures(under: paths.isEmpty ? ["."] : paths)
         var passed = 0, failed = 0, invalid = 0
         var documents: [JSONValue] = []
+        var reportRuns: [ReportRun] = []
         for (index, path) in files.enumerated() {
             Output.progress("[\(index + 1)/\(files.count)] \(path)")
             // An invalid fixture (or artifact it names) counts as a failed test and makes the exit 2.
@@ -66,9 +71,10 @@ struct TestCommand: ParsableCommand {
             do throws(ArtifactError) {
                 let fixture = try Fixture.load(path: path)
                 if let filter, !matches(filter, fixture.name) && !matches(filter, path) { continue }
-                var result = try FixtureRunner.run(fixture)
+                var result = try FixtureRunner.run(fixture, states: html != nil)
                 Output.clearProgress()
                 if update { result = try UpdateSupport.apply(fixture, result) { json ? Output.error($0) : print($0) } }
+                if html != nil { reportRuns.append(ReportBuilder.run(result)) }
                 covered.append((fixture.unit, result))
                 if result.passed { passed += 1 } else { failed += 1 }
                 if json {
@@ -111,6 +117,10 @@ struct TestCommand: ParsableCommand {
         }
         Output.clearProgress()
         if coverage || lcov != nil { try CoverageOutput.report(covered, lcov: lcov, quiet: json) }
+        if let html {
+            try ReportBuilder.write(ReportDocument(title: "halo test", subtitle: "\(files.count) fixture(s): \(passed) passed, \(failed) failed",
+                                                   runs: reportRuns), to: html)
+        }
         if json {
             print(JSONValue.object([("fixtures", .array(documents)), ("passed", .int(Int64(passed))), ("failed", .int(Int64(failed)))]).pretty())
         } else {

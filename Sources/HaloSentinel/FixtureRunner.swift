@@ -20,6 +20,8 @@ public struct StepResult: Sendable {
     /// For an `expect` step: the state it was checked against (dry-run's `final` plus the
     /// `signals` raised and `actions` applied so far), which `--update` writes back.
     public var observed: JSONValue? = nil
+    /// The Unit's state after the step (`FixtureRunner.run(_:states: true)` only; HTML reports chart it).
+    public var state: JSONValue? = nil
 }
 
 /// The outcome of one fixture run.
@@ -90,7 +92,8 @@ public struct DryRunResult: Sendable {
 /// ```
 public enum FixtureRunner {
     /// Runs `fixture`; input errors (artifacts, times going backwards) throw ``ArtifactError``.
-    public static func run(_ fixture: Fixture, stdlib explicitStdlib: String? = nil, trace: Bool = false) throws(ArtifactError) -> DryRunResult {
+    public static func run(_ fixture: Fixture, stdlib explicitStdlib: String? = nil, trace: Bool = false,
+                           states: Bool = false) throws(ArtifactError) -> DryRunResult {
         let halo = try HaloLocator.halo(for: fixture.unit, explicit: fixture.haloPath)
         let stdlib = explicitStdlib ?? StdlibLocator.find(near: [fixture.path, fixture.unit.policyFile])
         let times = try stepTimes(fixture)
@@ -121,6 +124,7 @@ public enum FixtureRunner {
         if sentinel.policyLoadFailure == nil {
             for (step, time) in zip(fixture.steps, times) {
                 results.append(run(step, at: time, on: sentinel, authority: Authority(roles: halo?.roles ?? .implicit(units: [fixture.unit.name]))))
+                if states { results[results.count - 1].state = sentinel.snapshot() }
             }
         }
         let expectsFailure = fixture.steps.contains { step in

@@ -59,6 +59,9 @@ public final class SentinelService {
     public var onDecision: (JSONValue) -> Void = { _ in }
     /// Human log lines.
     public var onLog: (String) -> Void = { _ in }
+    /// Told of each committed batch and each live hook call (the HTTP server, metrics).
+    public var observer = SentinelObserver()
+    var lastCommitSeconds = 0.0
     /// Events applied since start (not counting recovery).
     public private(set) var eventsApplied = 0
     /// Events refused since start.
@@ -169,6 +172,7 @@ public final class SentinelService {
                 }
                 sentinel.recordsTape = true
                 observeSettlements(sentinel)
+                sentinel.onHookCall = { [unowned self] in self.observer.hookCalled($0) }
                 // The journal is the durable record; memory keeps only recent ledger entries.
                 sentinel.unit.retainLedgerEntries(Self.retainedLedgerEntries)
                 sentinels[artifact.name] = sentinel
@@ -405,6 +409,7 @@ public final class SentinelService {
         }
         queueDecisions(sentinel, eventID: event.id, decisionsFrom: decisionsBefore, actionsFrom: actionsBefore, signalsFrom: signalsBefore)
         appendSwapRecords()
+        observer.eventApplied(event.unit)
         return failure == nil
     }
 
@@ -438,6 +443,7 @@ public final class SentinelService {
             onDecision(.object(pairs))
         }
         writeDueStatements()
+        observer.committed(lastCommitSeconds)
     }
 
     /// Saves a snapshot when enough records have been journaled since the last one. The state
@@ -457,6 +463,8 @@ public final class SentinelService {
 
     func commit(_ drafts: [JournalRecordDraft]) throws(ServiceError) {
         defer { snapshotIfDue() }
+        let commitStart = DispatchTime.now().uptimeNanoseconds
+        defer { lastCommitSeconds = Double(DispatchTime.now().uptimeNanoseconds - commitStart) / 1e9 }
         do {
             _ = try journal.appendSkippingDuplicates(drafts)
         } catch let error as JournalError {
@@ -559,6 +567,7 @@ public final class SentinelService {
                 try catchUp(to: earliest)
             }
             var seen: Set<String> = []
+            let inboxStart = DispatchTime.now().uptimeNanoseconds
             let take = try journal.takeInbox(limit: pending.count) { item in
                 let id = ids[item.id] ?? item.eventID
                 let duplicate = known.contains(id) || !seen.insert(id).inserted
@@ -585,6 +594,7 @@ public final class SentinelService {
                 }
             }
             try flush()
+            lastCommitSeconds = Double(DispatchTime.now().uptimeNanoseconds - inboxStart) / 1e9
             acknowledgeDecisions()
             snapshotIfDue()
             return take.items.count

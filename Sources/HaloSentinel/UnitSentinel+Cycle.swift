@@ -1,3 +1,4 @@
+import Dispatch
 import HaloArtifacts
 import HaloCore
 import LuaSandbox
@@ -19,7 +20,14 @@ extension UnitSentinel {
             replayDiverged = true
             replayTape = []
         }
+        let started = DispatchTime.now().uptimeNanoseconds
         let result = liveCall(hook, at: time, cycle: cycle, extra: extra, using: host)
+        if let onHookCall {
+            let failed: Bool
+            if case .failure = result { failed = true } else { failed = false }
+            onHookCall(HookCallMeasure(unit: artifact.name, hook: hook, instructions: (host ?? policy)?.lastCallStatistics.instructions ?? 0,
+                                       seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, failed: failed))
+        }
         if recordsTape {
             switch result {
             case .success(let results): recordedTape.append(HookOutcome(hook: hook, results: results, state: state, failure: nil))

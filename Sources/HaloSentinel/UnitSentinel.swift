@@ -131,6 +131,8 @@ public final class UnitSentinel {
     public var onSettlement: ((UnitSentinel, SettlementMoment) -> Void)? = nil
     /// Journal support: hook outcomes recorded while running, replayed on recovery.
     public var recordsTape = false
+    /// Told of each live hook call (the HTTP server's metrics); replayed calls are not live.
+    public var onHookCall: ((HookCallMeasure) -> Void)?
     var recordedTape: [HookOutcome] = []
     var replayTape: [HookOutcome] = []
     /// What `halo state` shows after the logs are cleared (UnitSentinel+StatusPage.swift).
