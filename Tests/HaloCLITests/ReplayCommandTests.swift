@@ -110,13 +110,13 @@ import Testing
                                                     with: "function P.settle(ctx)\n  if ctx.queues.subscribe.total_underlying > halo.amount(0) then error(\"candidate bug\") end\n")
         #expect(raising != original)
         try raising.write(to: policy, atomically: true, encoding: .utf8)
-        #expect(stderr.wait(for: "REFUSED", seconds: 60), "\(stderr.text)")
+        #expect(stderr.wait(for: "reload refused, the previous policy keeps running", seconds: 60), "\(stderr.text)")
         #expect(stderr.text.contains("the candidate fails on the last 30 day(s) of history"), "\(stderr.text)")
         #expect(stderr.text.contains("candidate bug"))
 
         // A harmless edit is swapped, with the replay's verdict on the same line.
         try (original + "\n-- edited: a comment changes the hash\n").write(to: policy, atomically: true, encoding: .utf8)
-        #expect(stderr.wait(for: "swapped; replay: identical", seconds: 60), "\(stderr.text)")
+        #expect(stderr.wait(for: "; replay: identical", seconds: 60), "\(stderr.text)")
         process.terminate()
         process.waitUntilExit()
     }

@@ -34,7 +34,7 @@ import Testing
         #expect(!outcome.accepted)
         #expect(outcome.message.contains("fails on the last 10 day(s)"), "\(outcome.message)")
         #expect(service.sentinels["tbill-a"]?.policyIdentity.sha256 == before)
-        #expect(log.contains { $0.contains("REFUSED") && $0.contains("candidate bug") }, "\(log)")
+        #expect(log.contains { $0.contains("reload refused, the previous policy keeps running") && $0.contains("candidate bug") }, "\(log)")
         service.close()
 
         let record = try #require(try reloadRecords(history).last)
