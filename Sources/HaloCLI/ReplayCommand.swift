@@ -37,6 +37,9 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document (shape: docs/replay.md).")
     var json = false
 
+    @Option(name: .long, help: "Also write a self-contained HTML report (money impact, differing decisions, rate chart) to FILE.")
+    var html: String?
+
     func run() throws {
         var options = ReplayOptions(policy: policy, unit: unit)
         do {
@@ -63,6 +66,7 @@ struct ReplayCommand: ParsableCommand {
         } else {
             Output.line(report.text())
         }
+        if let html { try ReportBuilder.write(ReportBuilder.document(report), to: html) }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 

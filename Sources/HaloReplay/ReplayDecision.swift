@@ -33,7 +33,7 @@ public struct ReplayDecision: Sendable {
     }
 
     /// A short human rendering of the result for a table cell.
-    func summary(hook: String) -> String {
+    public func summary(hook: String) -> String {
         if let failure { return "FAILED \(failure.code): \(failure.message)" }
         switch hook {
         case "settle":

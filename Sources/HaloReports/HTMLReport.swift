@@ -35,13 +35,19 @@ public enum HTMLReport {
 
     static func section(_ run: ReportRun, index: Int) -> String {
         var out = "<section class=\"run\" id=\"run-\(index)\"><h2><span class=\"badge \(verdictClass(run.passed))\">"
-        out += run.passed.map { $0 ? "PASS" : "FAIL" } ?? "RUN"
+        out += escape(run.badge ?? run.passed.map { $0 ? "PASS" : "FAIL" } ?? "RUN")
         out += "</span> \(escape(run.unit)) · \(escape(run.name))</h2>"
         out += "<p class=\"meta\">\(escape(run.source)) · policy <code>\(escape(run.policyFile))</code> sha256 <code>\(escape(run.policySHA256 ?? "none"))</code></p>"
         out += "<p class=\"verdict \(verdictClass(run.passed))\">\(escape(run.verdict))</p>"
+        for extra in run.tables ?? [] {
+            out += table(extra.title, extra.headers.map(escape), extra.rows.map { $0.map(escape) })
+        }
         out += "<div class=\"charts\">"
-        out += "<figure><figcaption>Exchange rate</figcaption>\(rateChart(run.series))</figure>"
-        out += "<figure><figcaption>Balances</figcaption>\(balanceChart(run.series))</figure>"
+        out += "<figure><figcaption>Exchange rate</figcaption>\(rateChart(run.series, legend: run.rateLegend))</figure>"
+        // A run without balances (a replay) has only the rate to draw.
+        if run.series.contains(where: { !$0.balances.isEmpty }) || run.series.allSatisfy({ $0.comparedExchangeRate == nil }) {
+            out += "<figure><figcaption>Balances</figcaption>\(balanceChart(run.series))</figure>"
+        }
         out += "</div>"
         out += table("Steps", ["#", "line", "time", "step", "outcome"], run.steps.map { step in
             let outcome: String
@@ -76,9 +82,13 @@ public enum HTMLReport {
 
     static let palette = ["#2b7bb9", "#2fa37a", "#d9822b", "#9c5bd1", "#d64550", "#6b8e23", "#b8860b", "#4682b4", "#c71585", "#708090"]
 
-    static func rateChart(_ series: [ReportPoint]) -> String {
+    static func rateChart(_ series: [ReportPoint], legend: [String]? = nil) -> String {
         let points = series.compactMap { point in point.exchangeRate.flatMap(Double.init).map { (Double(point.time), $0) } }
-        return chart([("exchange rate", points)], format: { String(format: "%.6f", $0) })
+        let compared = series.compactMap { point in point.comparedExchangeRate.flatMap(Double.init).map { (Double(point.time), $0) } }
+        guard !compared.isEmpty else { return chart([("exchange rate", points)], format: { String(format: "%.6f", $0) }) }
+        let names = (legend ?? []) + ["exchange rate", "compared"].dropFirst(legend?.count ?? 0)
+        // The second line is dashed so that where both paths agree the first still shows through.
+        return chart([(names[0], points), (names[1], compared)], format: { String(format: "%.6f", $0) }, zoom: true, dashed: [1])
     }
 
     static func balanceChart(_ series: [ReportPoint]) -> String {
@@ -99,13 +109,16 @@ public enum HTMLReport {
     }
 
     /// A step chart (values hold until the next point) of the given lines, with a legend.
-    static func chart(_ lines: [(String, [(Double, Double)])], format: (Double) -> String) -> String {
+    /// `zoom` fits the y axis to the data (rates) instead of starting at zero; lines whose
+    /// index is in `dashed` are drawn dashed.
+    static func chart(_ lines: [(String, [(Double, Double)])], format: (Double) -> String, zoom: Bool = false,
+                      dashed: Set<Int> = []) -> String {
         let width = 560.0, height = 220.0, left = 70.0, right = 10.0, top = 10.0, bottom = 28.0
         let all = lines.flatMap(\.1)
         guard !all.isEmpty else { return "<p class=\"empty\">no data</p>" }
         var t0 = all.map(\.0).min()!, t1 = all.map(\.0).max()!
         var y0 = min(0, all.map(\.1).min()!), y1 = all.map(\.1).max()!
-        if lines.count == 1 { y0 = all.map(\.1).min()! } // a rate: zoom to its range
+        if lines.count == 1 || zoom { y0 = all.map(\.1).min()! } // a rate: zoom to its range
         if t1 == t0 { t0 -= 3600; t1 += 3600 }
         if y1 == y0 { let pad = abs(y0) * 0.001 + (y0 == 0 ? 1 : 0); y0 -= pad; y1 += pad }
         func x(_ t: Double) -> Double { left + (width - left - right) * (t - t0) / (t1 - t0) }
@@ -127,7 +140,8 @@ public enum HTMLReport {
                 path += " L\(r(x(point.0))) \(r(y(previous.1))) L\(r(x(point.0))) \(r(y(point.1)))"
             }
             let color = palette[index % palette.count]
-            svg += "<path class=\"series\" d=\"\(path)\" stroke=\"\(color)\"><title>\(escape(name))</title></path>"
+            let dash = dashed.contains(index) ? " stroke-dasharray=\"6 4\"" : ""
+            svg += "<path class=\"series\" d=\"\(path)\" stroke=\"\(color)\"\(dash)><title>\(escape(name))</title></path>"
         }
         svg += "</svg>"
         if lines.count > 1 {

@@ -47,11 +47,20 @@ public struct ReportRun: Codable, Sendable {
     public var actions: [ReportAction]
     /// State after each step (or sample): drawn as the balance and rate charts.
     public var series: [ReportPoint]
+    /// Free-form tables shown under the verdict, before the charts (a replay's money table);
+    /// nil or empty shows none.
+    public var tables: [ReportTable]?
+    /// Legend names of the rate chart's two lines when points carry ``ReportPoint/comparedExchangeRate``
+    /// (e.g. `["recorded", "candidate"]`); nil names them `exchange rate` and `compared`.
+    public var rateLegend: [String]?
+    /// The badge's text; nil shows PASS, FAIL or RUN from ``passed`` (a replay says DIFFERS).
+    public var badge: String?
 
     /// Creates a run.
     public init(name: String, source: String, unit: String, policyFile: String, policySHA256: String?, passed: Bool?,
                 verdict: String, steps: [ReportStep], decisions: [ReportDecision], signals: [ReportSignal],
-                actions: [ReportAction], series: [ReportPoint]) {
+                actions: [ReportAction], series: [ReportPoint], tables: [ReportTable]? = nil, rateLegend: [String]? = nil,
+                badge: String? = nil) {
         self.name = name
         self.source = source
         self.unit = unit
@@ -64,6 +73,9 @@ public struct ReportRun: Codable, Sendable {
         self.signals = signals
         self.actions = actions
         self.series = series
+        self.tables = tables
+        self.rateLegend = rateLegend
+        self.badge = badge
     }
 }
 
@@ -143,10 +155,26 @@ public struct ReportPoint: Codable, Sendable {
     public var exchangeRate: String?
     /// Balances, decimal text, keyed `account asset` (e.g. `spark USDS`).
     public var balances: [String: String]
+    /// A second exchange rate to draw beside the first (a replay's candidate world), decimal text.
+    public var comparedExchangeRate: String?
 
-    public init(time: Int64, exchangeRate: String?, balances: [String: String]) {
+    public init(time: Int64, exchangeRate: String?, balances: [String: String], comparedExchangeRate: String? = nil) {
         self.time = time
         self.exchangeRate = exchangeRate
         self.balances = balances
+        self.comparedExchangeRate = comparedExchangeRate
+    }
+}
+
+/// A free-form table: a title, column headers and rows of plain text (escaped when rendered).
+public struct ReportTable: Codable, Sendable {
+    public var title: String
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(title: String, headers: [String], rows: [[String]]) {
+        self.title = title
+        self.headers = headers
+        self.rows = rows
     }
 }

@@ -74,6 +74,57 @@ import Testing
 
         #expect(try Data(contentsOf: journal) == before)
     }
+
+    /// `--html FILE` beside `--json`: the JSON on stdout, one self-contained page in the file, the exit code unchanged.
+    @Test func htmlReportShowsTheDifferingCycleBothDecisionsAndTheMoney() throws {
+        let root = try history()
+        let capped = """
+        local halo = require "halo"
+        local v1 = require "tbill"
+        local P = {}
+        for name, hook in pairs(v1) do P[name] = hook end
+        function P.settle(ctx)
+          local decision = v1.settle(ctx)
+          if decision.subscribe > halo.amount("3000000") then decision.subscribe = halo.amount("3000000") end
+          return decision
+        end
+        return P
+        """
+        try capped.write(to: root.appendingPathComponent("policies/tbill-capped.lua"), atomically: true, encoding: .utf8)
+        let file = root.appendingPathComponent("replay.html")
+        let run = try HaloProcess.run(["replay", "--state", "state", "--policy", "policies/tbill-capped.lua", "--unit", "tbill-a",
+                                       "--json", "--html", file.path], directory: root)
+        #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect(document?["status"] as? String == "differs", "stdout is the JSON document alone")
+
+        let html = try String(contentsOf: file, encoding: .utf8)
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("halo replay: differs"))
+        // The differing cycle, both decisions side by side, and both raw results.
+        #expect(html.contains("<td>2026-03-02T13:00:00Z</td><td>settle</td><td>subscribe 3750000, redeem 0"), "\(html)")
+        #expect(html.contains("subscribe 3000000, redeem 0"))
+        #expect(html.contains("settle · recorded") && html.contains("settle · candidate"))
+        // The money: recorded, candidate and the signed delta of USDS to the manager.
+        let toManager = html.components(separatedBy: "<tr>").first { $0.contains("USDS to manager") } ?? ""
+        #expect(toManager.contains("40750000") && toManager.contains("40249099.285") && toManager.contains("-500900.715"), "\(toManager)")
+        #expect(html.contains("-500900.715"), "the subtitle's money summary")
+        // Two rate paths on one chart, the candidate's dashed.
+        #expect(html.contains("<svg"))
+        #expect(html.contains("<title>recorded</title>") && html.contains("<title>candidate</title>"))
+        #expect(html.contains("stroke-dasharray"))
+        // Self-contained: nothing fetched (the SVG namespace is a name, not a fetch).
+        for reference in ["src=\"http://", "src=\"https://", "href=\"http://", "href=\"https://", "<script", "<link"] {
+            #expect(!html.contains(reference), "\(reference)")
+        }
+        #expect(!html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http"))
+
+        // An unwritable FILE is invalid input.
+        let unwritable = try HaloProcess.run(["replay", "--state", "state", "--policy", "policies/tbill.lua",
+                                              "--html", "no-such-dir/replay.html"], directory: root)
+        #expect(unwritable.status == 2, "\(unwritable.stderr)")
+        #expect(unwritable.stderr.contains("--html: cannot write"))
+    }
 }
 
 /// `halo run --watch --replay-on-reload DAYS` as an operator runs it.
