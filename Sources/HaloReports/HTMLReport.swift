@@ -42,12 +42,11 @@ public enum HTMLReport {
         for extra in run.tables ?? [] {
             out += table(extra.title, extra.headers.map(escape), extra.rows.map { $0.map(escape) })
         }
-        out += "<div class=\"charts\">"
+        // A run without balances (a replay) has only the rate to draw, at a readable size.
+        let balances = run.series.contains(where: { !$0.balances.isEmpty }) || run.series.allSatisfy({ $0.comparedExchangeRate == nil })
+        out += balances ? "<div class=\"charts\">" : "<div class=\"charts single\">"
         out += "<figure><figcaption>Exchange rate</figcaption>\(rateChart(run.series, legend: run.rateLegend))</figure>"
-        // A run without balances (a replay) has only the rate to draw.
-        if run.series.contains(where: { !$0.balances.isEmpty }) || run.series.allSatisfy({ $0.comparedExchangeRate == nil }) {
-            out += "<figure><figcaption>Balances</figcaption>\(balanceChart(run.series))</figure>"
-        }
+        if balances { out += "<figure><figcaption>Balances</figcaption>\(balanceChart(run.series))</figure>" }
         out += "</div>"
         out += table("Steps", ["#", "line", "time", "step", "outcome"], run.steps.map { step in
             let outcome: String
@@ -191,7 +190,7 @@ public enum HTMLReport {
     .badge{font-size:12px;padding:2px 8px;border-radius:8px;color:#fff;vertical-align:middle}.badge.pass{background:#2fa37a}.badge.fail{background:#d64550}.badge.info{background:#2b7bb9}
     .meta{color:#5b6b7d;margin:2px 0}.verdict{margin:6px 0 10px;font-weight:600}.verdict.fail{color:#b02a37}.verdict.pass{color:#1f7a59}
     code{font-family:ui-monospace,Menlo,monospace;font-size:12px}
-    .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:14px}
+    .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:14px}.charts.single{grid-template-columns:minmax(380px,720px);margin-top:14px}
     figure{margin:0;background:#fafbfd;border:1px solid #e3e9f0;border-radius:8px;padding:8px 10px}figcaption{font-size:12px;color:#5b6b7d;font-weight:600}
     svg{width:100%;height:auto;display:block}svg text{font-size:10px;fill:#5b6b7d}svg .grid{stroke:#e3e9f0}svg .series{fill:none;stroke-width:2}
     .legend{font-size:11px;color:#5b6b7d;display:flex;flex-wrap:wrap;gap:4px 12px}.legend i{display:inline-block;width:12px;height:3px;margin-right:4px;vertical-align:middle}

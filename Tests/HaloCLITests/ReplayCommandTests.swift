@@ -106,7 +106,7 @@ import Testing
         #expect(html.contains("subscribe 3000000, redeem 0"))
         #expect(html.contains("settle · recorded") && html.contains("settle · candidate"))
         // The money: recorded, candidate and the signed delta of USDS to the manager.
-        let toManager = html.components(separatedBy: "<tr>").first { $0.contains("USDS to manager") } ?? ""
+        let toManager = html.components(separatedBy: "<tr>").first { $0.hasPrefix("<td>USDS to manager</td>") } ?? ""
         #expect(toManager.contains("40750000") && toManager.contains("40249099.285") && toManager.contains("-500900.715"), "\(toManager)")
         #expect(html.contains("-500900.715"), "the subtitle's money summary")
         // Two rate paths on one chart, the candidate's dashed.
