@@ -100,6 +100,7 @@ struct TestCommand: ParsableCommand {
                 let result = try PrimeFixtureRunner.run(path: path, stdlib: nil)
                 Output.clearProgress()
                 if result.passed { passed += 1 } else { failed += 1 }
+                if html != nil { reportRuns.append(ReportBuilder.run(result)) }
                 if json {
                     documents.append(.object([("fixture", .string(path)), ("name", .string(result.name)), ("primes", .array(result.primes.map { .string($0) })),
                                               ("passed", .bool(result.passed)), ("failures", .array(result.failures.map { .string($0) }))]))
