@@ -152,10 +152,23 @@ final class HTTPServerTests: XCTestCase {
 
     func testMetricsParseAsPrometheusText() throws {
         let server = try server()
-        let reply = try server.request("/metrics")
+        // Other tests of this class post events, so hook calls may still be running: a scrape
+        // taken between a call's counter and its histogram is retried (bounded) until the
+        // Sentinel is idle and the two agree, as they must at rest.
+        var reply = try server.request("/metrics")
+        var metrics = try PrometheusText(reply.body)
+        for _ in 0..<50 {
+            let settled = ["clo-aaa-a", "mmf-a", "tbill-a"].allSatisfy { name in
+                metrics.value("halo_hook_duration_seconds_count", ["unit": name, "hook": "settle"])
+                    == metrics.value("halo_hook_calls_total", ["unit": name, "hook": "settle"])
+            }
+            if settled { break }
+            usleep(100_000)
+            reply = try server.request("/metrics")
+            metrics = try PrometheusText(reply.body)
+        }
         XCTAssertEqual(reply.status, 200)
         XCTAssert(reply.headers["content-type"]?.hasPrefix("text/plain") == true)
-        let metrics = try PrometheusText(reply.body)
         let status = try server.request("/v1/status").object
         let units = try server.request("/v1/units").object
         XCTAssertEqual(metrics.families["halo_events_applied_total"]?.type, "counter")
