@@ -25,6 +25,7 @@ public enum ArtifactFields {
         ("unit.configurator", "unit-artifact.md", ["hop", "max_change", "inits"]),
         ("unit.configurator.inits.<key>", "unit-artifact.md", ["max", "slope"]),
         ("unit.limits", "unit-artifact.md", ["instructions", "memory", "time"]),
+        ("prime.limits", "unit-artifact.md", ["instructions", "memory", "time"]),
         ("fixture", "fixtures.md", ["name", "description", "unit", "halo", "start", "clock", "accounts", "rate", "state", "steps"]),
         ("step", "fixtures.md", ["at", "after", "expect_error", "id", "unit", "comment", "actor"]),
         ("step.subscribe", "fixtures.md", ["account", "amount"]),

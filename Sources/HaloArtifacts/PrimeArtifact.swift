@@ -156,20 +156,9 @@ public struct PrimeArtifact: Sendable {
             }
         }
 
-        var limits = PolicyLimits.standard
-        if let node = try root.optional("limits") {
-            try node.allowOnly(["instructions", "memory", "time"])
-            if let value = try node.optional("instructions") {
-                limits.instructions = try value.int()
-                guard limits.instructions > 0 else { throw value.error("instructions must be positive") }
-            }
-            if let value = try node.optional("memory") { limits.memoryBytes = try UnitArtifact.byteSize(value) }
-            if let value = try node.optional("time") {
-                let span = try value.timeSpan()
-                guard span.milliseconds > 0 else { throw value.error("time must be positive") }
-                limits.wallTimeMilliseconds = Int(span.milliseconds)
-            }
-        }
+        // The same budgets, ranges and messages as a Unit's (one parser for both).
+        let limits = try root.optional("limits").map { node throws(ArtifactError) in try PolicyLimits.parse(node, place: "prime.limits") }
+            ?? .standard
         return PrimeArtifact(name: name, capital: capital, usds: usds, policyFile: policyFile, policySHA256: policySHA256,
                              params: params, constraints: constraints, defaultLimit: defaultLimit, unitLimits: unitLimits,
                              limits: limits, path: path, lines: lines)

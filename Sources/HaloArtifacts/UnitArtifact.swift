@@ -217,24 +217,8 @@ public struct UnitArtifact: Sendable {
             }
         }
 
-        var limits = PolicyLimits.standard
-        if let node = try root.optional("limits") {
-            try node.allowOnly(place: "unit.limits")
-            if let value = try node.optional("instructions") {
-                limits.instructions = try value.int()
-                if let problem = PolicyLimits.rangeProblem(instructions: limits.instructions) { throw value.error(problem) }
-            }
-            if let value = try node.optional("memory") {
-                limits.memoryBytes = try byteSize(value)
-                if let problem = PolicyLimits.rangeProblem(memoryBytes: limits.memoryBytes) { throw value.error(problem) }
-            }
-            if let value = try node.optional("time") {
-                let span = try value.timeSpan()
-                guard span.milliseconds > 0 else { throw value.error("time must be positive") }
-                if let problem = PolicyLimits.rangeProblem(wallTimeMilliseconds: Int(span.milliseconds)) { throw value.error(problem) }
-                limits.wallTimeMilliseconds = Int(span.milliseconds)
-            }
-        }
+        let limits = try root.optional("limits").map { node throws(ArtifactError) in try PolicyLimits.parse(node, place: "unit.limits") }
+            ?? .standard
         let reporting = try root.optional("reporting")?.names() ?? []
 
         let assetClass = try root.optional("class")?.name()

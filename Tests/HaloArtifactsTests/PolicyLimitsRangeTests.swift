@@ -40,4 +40,23 @@ import Testing
         let high = try Self.parse("{ instructions: 1000000000, memory: \"64GiB\", time: \"1h\" }")
         #expect(high.limits == PolicyLimits(instructions: 1_000_000_000, memoryBytes: 64 << 30, wallTimeMilliseconds: 3_600_000))
     }
+
+    /// A Prime Artifact's budgets go through the same parser: the same ranges, the same line.
+    @Test func aPrimeArtifactsBudgetsAreRangeCheckedToo() throws {
+        let path = "examples/primes/spark.yaml"
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("limits:") }.map { $0 + 1 }
+        let bad = text.replacingOccurrences(of: "limits: { instructions: 10000000, memory: \"16MiB\", time: \"250ms\" }",
+                                            with: "limits: { instructions: 10000000, memory: \"16MiB\", time: \"107000d\" }")
+        #expect(bad != text)
+        #expect {
+            try PrimeArtifact.parse(bad, path: root.appendingPathComponent(path).path)
+        } throws: { error in
+            guard let error = error as? ArtifactError else { return false }
+            return error.code == .artifactInvalid && error.line == line && error.field == "limits.time"
+                && error.description.contains("must be between 1ms and 1h")
+        }
+        #expect(try PrimeArtifact.parse(text, path: root.appendingPathComponent(path).path).limits == PolicyLimits.standard)
+    }
 }
