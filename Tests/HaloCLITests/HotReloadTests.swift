@@ -80,7 +80,9 @@ final class PipeCollector: @unchecked Sendable {
 
         // Inside the processing window (13:00-16:00) a good edit waits for settlement.
         send(#"{"unit":"tbill-a","at":"2026-03-03T14:00:00Z","tick":{}}"#)
-        #expect(stdout.wait(for: "\"hook\":\"settle\"", count: 2), "\(stdout.text)")
+        // Wait for this tick's own decision: the 17:00 tick already wrote three settle lines
+        // (one per Unit), so counting settle lines would race the edit below.
+        #expect(stdout.wait(for: "\"time\":\"2026-03-03T13:00:00Z\",\"hook\":\"settle\""), "\(stdout.text)")
         try (original + "\n-- edited during the window\n").write(to: policy, atomically: true, encoding: .utf8)
         #expect(stderr.wait(for: "deferred until after settlement"), "\(stderr.text)")
         send(#"{"unit":"tbill-a","at":"2026-03-03T16:30:00Z","tick":{}}"#)
