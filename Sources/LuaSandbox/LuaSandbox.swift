@@ -42,7 +42,8 @@ final class HostRegistry {
                     throw LuaHostError(error.message)
                 }
             }
-            encoder.bytes.withUnsafeBufferPointer { halo_host_set_results(state, $0.baseAddress, $0.count) }
+            let results = encoder.buffer
+            halo_host_set_results(state, results.start, results.count)
             return 0
         } catch {
             var message = error.message
@@ -239,9 +240,8 @@ public final class LuaSandbox {
         encoder.reset()
         for argument in arguments { try encoder.encode(argument, types: registry.typeIDs) }
         var count: Int32 = 0
-        let status = encoder.bytes.withUnsafeBufferPointer {
-            halo_invoke(state, table.id, table.environment, function, $0.baseAddress, $0.count, &count)
-        }
+        let encoded = encoder.buffer
+        let status = halo_invoke(state, table.id, table.environment, function, encoded.start, encoded.count, &count)
         try check(status)
         var length = 0
         guard count > 0, let data = halo_output(state, &length) else { return [] }
@@ -255,7 +255,8 @@ public final class LuaSandbox {
         encoder.reset()
         try encoder.encode(.table(value), types: registry.typeIDs)
         var reference: Int32 = 0
-        let status = encoder.bytes.withUnsafeBufferPointer { halo_make_reference(state, $0.baseAddress, $0.count, &reference) }
+        let encoded = encoder.buffer
+        let status = halo_make_reference(state, encoded.start, encoded.count, &reference)
         try check(status)
         liveReferences.insert(reference)
         return LuaReference(id: reference, environment: 0, owner: serial)
@@ -313,6 +314,10 @@ public final class LuaSandbox {
         halo_statistics(state, &instructions, &peak)
         return (Int(instructions), Int(peak))
     }
+
+    /// Read-only argument tables the last call decoded: a call's frozen tables are decoded
+    /// level by level on first read, so a policy that reads only `ctx.time` decodes one.
+    public var lastCallDecodedTables: Int { Int(halo_decoded_tables(state)) }
 
     /// Bytes the Lua heap holds now.
     public var memoryInUse: Int { Int(halo_memory_in_use(state)) }

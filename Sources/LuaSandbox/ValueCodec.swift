@@ -1,8 +1,16 @@
 import LuaShim
 
 /// Writes values in the shim's buffer format (see `lua_shim.h`, HALO_TAG_*).
-struct ValueEncoder {
-    var bytes: [UInt8] = []
+///
+/// The buffer is raw memory grown by doubling and written with unaligned stores: a ctx of
+/// about 3 KB is encoded on every policy call, so the encoder does no per-byte bounds or
+/// uniqueness checks and no retain/release of the dictionary it looks types up in.
+/// Noncopyable: it owns its buffer and frees it in `deinit`.
+struct ValueEncoder: ~Copyable {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    /// Bytes written since the last ``reset()``.
+    private(set) var count = 0
     let owner: UInt64
     /// The last userdata type looked up: results of host functions are nearly always the
     /// same type, and comparing a short name is cheaper than hashing it.
@@ -11,24 +19,63 @@ struct ValueEncoder {
 
     init(owner: UInt64) {
         self.owner = owner
-        bytes.reserveCapacity(1024)
+        capacity = 4096
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
-    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    deinit { base.deallocate() }
 
-    private mutating func tag(_ t: Int) { bytes.append(UInt8(t)) }
+    mutating func reset() { count = 0 }
 
-    private mutating func put<T>(_ value: T) {
-        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+    /// The bytes written so far: valid until the next write or ``reset()``. Handed to C as a
+    /// pointer rather than through a closure, so no access to the encoder stays open while C
+    /// runs (a host function that tries to re-enter the sandbox must get its refusal, not a
+    /// Swift exclusivity trap).
+    var buffer: (start: UnsafePointer<UInt8>, count: Int) {
+        (UnsafePointer(base.assumingMemoryBound(to: UInt8.self)), count)
     }
 
-    private mutating func putBytes(_ raw: UnsafeRawBufferPointer) {
-        put(UInt32(raw.count))
-        bytes.append(contentsOf: raw)
+    /// A copy of the bytes written so far.
+    var bytes: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
+
+    @inline(__always) private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(extra) }
+    }
+
+    @inline(never) private mutating func grow(_ extra: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < count + extra { newCapacity *= 2 }
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        newBase.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always) private mutating func tag(_ t: Int) {
+        reserve(1)
+        base.storeBytes(of: UInt8(truncatingIfNeeded: t), toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always) private mutating func put<T: BitwiseCopyable>(_ value: T) {
+        reserve(MemoryLayout<T>.size)
+        base.storeBytes(of: value, toByteOffset: count, as: T.self)  // unaligned stores are allowed
+        count += MemoryLayout<T>.size
+    }
+
+    @inline(__always) private mutating func putBytes(_ raw: UnsafeRawBufferPointer) {
+        reserve(4 + raw.count)
+        base.storeBytes(of: UInt32(raw.count), toByteOffset: count, as: UInt32.self)
+        count += 4
+        if let source = raw.baseAddress, raw.count > 0 {
+            (base + count).copyMemory(from: source, byteCount: raw.count)
+            count += raw.count
+        }
     }
 
     mutating func encode(
-        _ value: LuaValue, frozen: Bool = false, types: [String: Int32], depth: Int = 0
+        _ value: LuaValue, frozen: Bool = false, types: borrowing [String: Int32], depth: Int = 0
     ) throws(SandboxError) {
         switch value {
         case .nil, .function: tag(HALO_TAG_NIL)
@@ -46,18 +93,7 @@ struct ValueEncoder {
             guard depth < 32 else {
                 throw SandboxError(code: .policyError, message: "value nested deeper than 32 tables")
             }
-            let isFrozen = frozen || table.frozen
-            tag(HALO_TAG_TABLE)
-            var narr: UInt32 = 0
-            for entry in table.entries { if case .integer = entry.key { narr += 1 } }
-            put(narr)
-            put(UInt32(table.entries.count) - narr)
-            bytes.append(isFrozen ? 1 : 0)
-            for entry in table.entries where !entry.value.isNil && !entry.key.isNil {
-                try encode(entry.key, frozen: isFrozen, types: types, depth: depth + 1)
-                try encode(entry.value, frozen: isFrozen, types: types, depth: depth + 1)
-            }
-            tag(HALO_TAG_END)
+            try encode(table: table, frozen: frozen || table.frozen, types: types, depth: depth)
         case .userdata(let u):
             let type: Int32
             if lastTypeID >= 0, u.typeName == lastTypeName {
@@ -71,7 +107,7 @@ struct ValueEncoder {
                 lastTypeID = found
             }
             tag(HALO_TAG_UDATA)
-            put(UInt32(type))
+            put(UInt32(bitPattern: type))
             u.bytes.withUnsafeBytes { putBytes($0) }
         case .reference(let r):
             guard r.owner == owner else {
@@ -79,6 +115,24 @@ struct ValueEncoder {
             }
             tag(HALO_TAG_REF)
             put(r.id)
+        }
+    }
+
+    private mutating func encode(
+        table: LuaTable, frozen: Bool, types: borrowing [String: Int32], depth: Int
+    ) throws(SandboxError) {
+        try table.entries.withUnsafeBufferPointer { (entries) throws(SandboxError) in
+            var narr: UInt32 = 0
+            for index in entries.indices { if case .integer = entries[index].key { narr += 1 } }
+            tag(HALO_TAG_TABLE)
+            put(narr)
+            put(UInt32(entries.count) - narr)
+            tag(frozen ? 1 : 0)
+            for index in entries.indices where !entries[index].value.isNil && !entries[index].key.isNil {
+                try encode(entries[index].key, frozen: frozen, types: types, depth: depth + 1)
+                try encode(entries[index].value, frozen: frozen, types: types, depth: depth + 1)
+            }
+            tag(HALO_TAG_END)
         }
     }
 }

@@ -12,7 +12,7 @@
 
 const char HALO_FROZEN = 0, HALO_TYPEID = 0, HALO_KILLMSG = 0, HALO_STUB = 0,
            HALO_BASEMT = 0, HALO_CALLMT = 0, HALO_LOADED = 0, HALO_PRELOAD = 0,
-           HALO_IDS = 0, HALO_RANDOMSEED = 0, HALO_DIRTY = 0, HALO_PROXYMT = 0;
+           HALO_IDS = 0, HALO_RANDOMSEED = 0, HALO_DIRTY = 0, HALO_PROXYMT = 0, HALO_LAZY = 0;
 
 int64_t halo_now_ns(void) {
   struct timespec ts;
@@ -164,6 +164,7 @@ void halo_budget_begin(halo_state *st) {
   st->kill_armed = 0;
   st->forbidden_raised = 0;
   st->peak = st->used;
+  st->decoded = 0;
   st->limit = (size_t)st->memory_limit;
   st->limit_on = 1;
   st->deadline_ns = halo_deadline(halo_now_ns(), st->wall_ms);

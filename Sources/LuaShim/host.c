@@ -60,6 +60,8 @@ void halo_set_clock(halo_state *st, int64_t seconds) { st->clock = seconds; }
 int64_t halo_clock(const halo_state *st) { return st->clock; }
 int64_t halo_memory_in_use(const halo_state *st) { return (int64_t)st->used; }
 
+int64_t halo_decoded_tables(const halo_state *st) { return st->decoded; }
+
 void halo_statistics(const halo_state *st, int64_t *instructions, int64_t *peak_bytes) {
   *instructions = st->count;
   *peak_bytes = (int64_t)st->peak;
@@ -309,7 +311,7 @@ static int invoke_entry(lua_State *L) {
     return luaL_error(L, "policy has no function '%s'", a->function);
   lua_replace(L, 2);
   lua_settop(L, 2);
-  nargs = halo_push_values(L, a->arguments, a->length);
+  nargs = halo_push_call_values(L, a->arguments, a->length);
   lua_call(L, nargs, LUA_MULTRET);
   return lua_gettop(L) - 1;
 }

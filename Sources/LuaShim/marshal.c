@@ -73,7 +73,10 @@ static int frozen_pairs(lua_State *L) {
 ** `__index = backing` did). A function, since the metatable is shared by every proxy.
 */
 static int frozen_index(lua_State *L) {
-  lua_rawgetp(L, 1, &HALO_FROZEN);      /* 3: the backing */
+  if (lua_rawgetp(L, 1, &HALO_FROZEN) != LUA_TTABLE) {  /* 3: the backing, once it exists */
+    lua_pop(L, 1);
+    halo_push_backing(L, 1);            /* a lazy proxy: decoded now, on its first read */
+  }
   lua_pushvalue(L, 2);
   if (lua_rawget(L, 3) == LUA_TNIL && lua_getmetatable(L, 3)) {  /* a module table's own metatable */
     lua_pop(L, 2);
@@ -197,7 +200,7 @@ int halo_is_frozen(lua_State *L, int idx) {
   int frozen = 0;
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) != LUA_TTABLE) return 0;
-  frozen = lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TTABLE;
+  frozen = lua_rawgetp(L, idx, &HALO_FROZEN) != LUA_TNIL;  /* a backing table, or a lazy proxy's position */
   lua_pop(L, 1);
   if (!frozen && lua_getmetatable(L, idx)) {
     frozen = lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE;
@@ -206,13 +209,22 @@ int halo_is_frozen(lua_State *L, int idx) {
   return frozen;
 }
 
+static void materialize(lua_State *L, int proxy);
+
 /* Pushes the backing table of a proxy (the load layer of an environment, or the value
-** itself); never raises. */
+** itself). Raises only for a lazy proxy not yet decoded (it allocates its backing table):
+** callers outside lua_pcall check halo_is_lazy first (emit_table does). */
 void halo_push_backing(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) == LUA_TTABLE) {
-    if (lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TTABLE) return;
+    int t = lua_rawgetp(L, idx, &HALO_FROZEN);
+    if (t == LUA_TTABLE) return;
     lua_pop(L, 1);
+    if (t == LUA_TNUMBER) {
+      materialize(L, idx);
+      lua_rawgetp(L, idx, &HALO_FROZEN);
+      return;
+    }
     if (lua_getmetatable(L, idx)) {
       if (lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE) {
         lua_remove(L, -2);
@@ -226,7 +238,12 @@ void halo_push_backing(lua_State *L, int idx) {
 
 /* ---------- decoding (raises; protected callers only) ---------- */
 
-typedef struct reader { const uint8_t *p, *end; } reader;
+/*
+** A reader walks a value buffer. With `blob` set (the stack index of a call's blob, below),
+** frozen tables are pushed as lazy proxies; `anchored` says references are read from the
+** blob's anchors (when a lazy proxy is decoded) rather than from the registry.
+*/
+typedef struct reader { const uint8_t *p, *end, *start; int blob, anchored; } reader;
 
 static void need(lua_State *L, reader *r, size_t n) {
   if ((size_t)(r->end - r->p) < n) luaL_error(L, "malformed value buffer");
@@ -242,12 +259,83 @@ static uint32_t read_u32(lua_State *L, reader *r) {
 
 static void push_one(lua_State *L, reader *r, int depth);
 
-static void push_table(lua_State *L, reader *r, int depth) {
-  uint32_t narr = read_u32(L, r), nrec = read_u32(L, r);
-  int frozen;
+/*
+** ---------- lazy read-only tables ----------
+** The frozen tables of a call's arguments (ctx and everything in it) are pushed as lazy
+** proxies. The call's whole argument buffer is copied once into a blob (a full userdata whose
+** user value is its anchors table); a lazy proxy is a light proxy (the shared metatable)
+** whose HALO_FROZEN slot holds the table's position in the blob instead of a backing table,
+** and whose HALO_LAZY slot holds the blob. Its first read (__index, __len, __pairs, next)
+** decodes that one level into a backing table, whose own tables are lazy proxies in turn, and
+** from then on it is an ordinary light proxy. A policy pays only for the parts of ctx it reads.
+** why: building every sub-table of a ctx was most of an empty call's cost (docs/performance.md).
+** Decoding allocates, so it happens only under lua_pcall (metamethods, next); emit_value reads
+** an undecoded proxy straight from its blob and never raises. Registry references met in the
+** blob (ctx.state) are resolved when the blob is made and kept in its anchors, so a proxy
+** decoded after its call has ended still sees what the call saw, never a reused slot.
+** Entries are inserted in the order an eager push used, so `pairs` visits them in the same
+** order as before, and a policy's decisions do not change.
+*/
+
+/* Records a reference met while stepping over a lazy table in the blob's anchors. */
+static void anchor_reference(lua_State *L, reader *r, int32_t id) {
+  luaL_checkstack(L, 3, NULL);
+  if (lua_getiuservalue(L, r->blob, 1) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, r->blob, 1);
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, id);
+  lua_rawseti(L, -2, id);
+  lua_pop(L, 1);
+}
+
+/* Steps over one encoded value, checking bounds and depth as push_one does; references are
+** anchored unless they already are. */
+static void skip_one(lua_State *L, reader *r, int depth) {
+  uint32_t n;
   need(L, r, 1);
-  frozen = *r->p++;
-  if (depth > HALO_MAX_DEPTH) luaL_error(L, "value nested too deeply");
+  switch (*r->p++) {
+    case HALO_TAG_NIL: case HALO_TAG_OPAQUE: case HALO_TAG_TRUNC:
+    case HALO_TAG_FALSE: case HALO_TAG_TRUE: break;
+    case HALO_TAG_INT: case HALO_TAG_NUM: need(L, r, 8); r->p += 8; break;
+    case HALO_TAG_STR: n = read_u32(L, r); need(L, r, n); r->p += n; break;
+    case HALO_TAG_UDATA: (void)read_u32(L, r); n = read_u32(L, r); need(L, r, n); r->p += n; break;
+    case HALO_TAG_REF: {
+      int32_t id = (int32_t)read_u32(L, r);
+      if (!r->anchored) anchor_reference(L, r, id);
+      break;
+    }
+    case HALO_TAG_TABLE:
+      if (depth > HALO_MAX_DEPTH) luaL_error(L, "value nested too deeply");
+      need(L, r, 9);
+      r->p += 9;
+      for (;;) {
+        need(L, r, 1);
+        if (*r->p == HALO_TAG_END) { r->p++; break; }
+        skip_one(L, r, depth + 1);
+        skip_one(L, r, depth + 1);
+      }
+      break;
+    default: luaL_error(L, "malformed value buffer");
+  }
+}
+
+/* Pushes a lazy proxy of the table whose TABLE tag is at `at` in the blob. */
+static void push_lazy(lua_State *L, reader *r, const uint8_t *at) {
+  luaL_checkstack(L, 3, NULL);
+  lua_createtable(L, 0, 2);
+  lua_pushinteger(L, (lua_Integer)(at - r->start));
+  lua_rawsetp(L, -2, &HALO_FROZEN);
+  lua_pushvalue(L, r->blob);
+  lua_rawsetp(L, -2, &HALO_LAZY);
+  halo_push_proxy_metatable(L);
+  lua_setmetatable(L, -2);
+}
+
+/* Pushes a table's entries (the reader just past its header) into a new table. */
+static void push_entries(lua_State *L, reader *r, uint32_t narr, uint32_t nrec, int depth) {
   luaL_checkstack(L, 4, NULL);
   lua_createtable(L, narr > 65536 ? 65536 : (int)narr, nrec > 65536 ? 65536 : (int)nrec);
   for (;;) {
@@ -257,6 +345,57 @@ static void push_table(lua_State *L, reader *r, int depth) {
     push_one(L, r, depth + 1);
     lua_rawset(L, -3);
   }
+}
+
+/* Decodes the lazy proxy at `proxy` (absolute index) into its backing table, in place. */
+static void materialize(lua_State *L, int proxy) {
+  reader r;
+  size_t at, length;
+  const uint8_t *data;
+  uint32_t narr, nrec;
+  luaL_checkstack(L, 4, NULL);
+  lua_rawgetp(L, proxy, &HALO_FROZEN);
+  at = (size_t)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  lua_rawgetp(L, proxy, &HALO_LAZY);                 /* the blob: kept on the stack while read */
+  data = (const uint8_t *)lua_touserdata(L, -1);
+  length = lua_rawlen(L, -1);
+  if (data == NULL || at + 10 > length || data[at] != HALO_TAG_TABLE)
+    luaL_error(L, "malformed lazy table");
+  r.start = data;
+  r.p = data + at + 1;
+  r.end = data + length;
+  r.blob = lua_gettop(L);
+  r.anchored = 1;
+  narr = read_u32(L, &r);
+  nrec = read_u32(L, &r);
+  r.p++;                                             /* the frozen flag: set, or it were not lazy */
+  push_entries(L, &r, narr, nrec, 0);
+  lua_rawsetp(L, proxy, &HALO_FROZEN);               /* now an ordinary light proxy */
+  halo_get(L)->decoded++;
+  lua_pushnil(L);
+  lua_rawsetp(L, proxy, &HALO_LAZY);
+  lua_pop(L, 1);
+}
+
+static void push_table(lua_State *L, reader *r, int depth) {
+  const uint8_t *at = r->p - 1;                      /* its TABLE tag */
+  uint32_t narr = read_u32(L, r), nrec = read_u32(L, r);
+  int frozen;
+  need(L, r, 1);
+  frozen = *r->p++;
+  if (depth > HALO_MAX_DEPTH) luaL_error(L, "value nested too deeply");
+  if (frozen && r->blob) {                           /* checked and anchored now, decoded on first read */
+    for (;;) {
+      need(L, r, 1);
+      if (*r->p == HALO_TAG_END) { r->p++; break; }
+      skip_one(L, r, depth + 1);
+      skip_one(L, r, depth + 1);
+    }
+    push_lazy(L, r, at);
+    return;
+  }
+  push_entries(L, r, narr, nrec, depth);
   if (frozen) halo_make_frozen_light(L);
 }
 
@@ -292,14 +431,25 @@ static void push_one(lua_State *L, reader *r, int depth) {
       break;
     case HALO_TAG_TABLE: push_table(L, r, depth); break;
     case HALO_TAG_UDATA: push_userdata(L, r); break;
-    case HALO_TAG_REF: lua_rawgeti(L, LUA_REGISTRYINDEX, (int32_t)read_u32(L, r)); break;
+    case HALO_TAG_REF: {
+      int32_t id = (int32_t)read_u32(L, r);
+      if (r->anchored) {
+        luaL_checkstack(L, 2, NULL);
+        if (lua_getiuservalue(L, r->blob, 1) == LUA_TTABLE) lua_rawgeti(L, -1, id);
+        else lua_pushnil(L);
+        lua_remove(L, -2);
+      } else {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, id);
+      }
+      break;
+    }
     default: luaL_error(L, "malformed value buffer");
   }
 }
 
-/* Pushes every value of the buffer; returns how many. */
+/* Pushes every value of the buffer, all built at once; returns how many. */
 int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
-  reader r = { p, p + n };
+  reader r = { p, p + n, p, 0, 0 };
   int count = 0;
   while (r.p < r.end) {
     luaL_checkstack(L, 2, "too many values");
@@ -309,11 +459,133 @@ int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
   return count;
 }
 
+/* Pushes every value of a call's argument buffer, frozen tables as lazy proxies over one
+** copy of the buffer; returns how many. */
+int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n) {
+  uint8_t *copy;
+  reader r;
+  int count = 0, blob;
+  luaL_checkstack(L, 3, "too many values");
+  copy = (uint8_t *)lua_newuserdatauv(L, n > 0 ? n : 1, 1);
+  if (n > 0) memcpy(copy, p, n);
+  blob = lua_gettop(L);
+  r.start = r.p = copy;
+  r.end = copy + n;
+  r.blob = blob;
+  r.anchored = 0;
+  while (r.p < r.end) {
+    luaL_checkstack(L, 2, "too many values");
+    push_one(L, &r, 0);
+    count++;
+  }
+  lua_remove(L, blob);  /* the lazy proxies keep it alive */
+  return count;
+}
+
 /* ---------- encoding (never raises) ---------- */
 
 typedef struct emitter { halo_state *st; halo_buffer *b; int items, truncated; } emitter;
 
 static void emit(emitter *e, lua_State *L, int idx, int depth);
+
+/* Steps over one encoded value without raising; returns NULL when it is malformed. */
+static const uint8_t *skip_encoded(const uint8_t *p, const uint8_t *end, int depth) {
+  uint32_t n;
+  if (p == NULL || p >= end || depth > HALO_MAX_DEPTH + 1) return NULL;
+  switch (*p) {
+    case HALO_TAG_NIL: case HALO_TAG_FALSE: case HALO_TAG_TRUE:
+    case HALO_TAG_OPAQUE: case HALO_TAG_TRUNC: return p + 1;
+    case HALO_TAG_INT: case HALO_TAG_NUM: return end - p < 9 ? NULL : p + 9;
+    case HALO_TAG_REF: return end - p < 5 ? NULL : p + 5;
+    case HALO_TAG_STR:
+      if (end - p < 5) return NULL;
+      memcpy(&n, p + 1, 4);
+      return (size_t)(end - p - 5) < n ? NULL : p + 5 + n;
+    case HALO_TAG_UDATA:
+      if (end - p < 9) return NULL;
+      memcpy(&n, p + 5, 4);
+      return (size_t)(end - p - 9) < n ? NULL : p + 9 + n;
+    case HALO_TAG_TABLE:
+      if (end - p < 10) return NULL;
+      p += 10;
+      while (p != NULL && p < end && *p != HALO_TAG_END) {
+        p = skip_encoded(p, end, depth + 1);
+        p = skip_encoded(p, end, depth + 1);
+      }
+      return (p != NULL && p < end) ? p + 1 : NULL;
+    default: return NULL;
+  }
+}
+
+/*
+** Emits one value encoded in a blob (an undecoded lazy proxy's contents) under the same
+** bounds as emit, without decoding it into Lua; references are read from the blob's anchors.
+** Never raises.
+*/
+static void emit_encoded(emitter *e, lua_State *L, int blob, const uint8_t **pp, const uint8_t *end, int depth) {
+  halo_buffer *b = e->b;
+  const uint8_t *p = *pp, *next = skip_encoded(p, end, depth);
+  e->items++;
+  if (next == NULL) {
+    put_u8(b, HALO_TAG_TRUNC);
+    e->truncated = 1;
+    *pp = end;
+    return;
+  }
+  switch (*p) {
+    case HALO_TAG_REF: {
+      int32_t id;
+      memcpy(&id, p + 1, 4);
+      if (!lua_checkstack(L, 3)) { put_u8(b, HALO_TAG_TRUNC); e->truncated = 1; break; }
+      if (lua_getiuservalue(L, blob, 1) == LUA_TTABLE) lua_rawgeti(L, -1, id);
+      else lua_pushnil(L);
+      e->items--;  /* emit counts it */
+      emit(e, L, -1, depth);
+      lua_pop(L, 2);
+      break;
+    }
+    case HALO_TAG_TABLE:
+      if (depth >= HALO_MAX_DEPTH || e->items > HALO_MAX_ITEMS) {
+        put_u8(b, HALO_TAG_TRUNC);
+        e->truncated = 1;
+        break;
+      }
+      halo_buffer_put(b, p, 10);                     /* tag, size hints, frozen flag */
+      p += 10;
+      while (*p != HALO_TAG_END) {                   /* well formed: skip_encoded said so */
+        if (e->items > HALO_MAX_ITEMS) { e->truncated = 1; break; }
+        emit_encoded(e, L, blob, &p, end, depth + 1);
+        emit_encoded(e, L, blob, &p, end, depth + 1);
+      }
+      put_u8(b, HALO_TAG_END);
+      break;
+    default:
+      halo_buffer_put(b, p, (size_t)(next - p));     /* scalars, strings, userdata: as encoded */
+      break;
+  }
+  *pp = next;
+}
+
+/* Emits a lazy proxy not yet decoded, from its blob (never raises). */
+static void emit_lazy(emitter *e, lua_State *L, int idx, int depth) {
+  const uint8_t *data, *p;
+  size_t at, length;
+  lua_rawgetp(L, idx, &HALO_FROZEN);
+  at = (size_t)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  lua_rawgetp(L, idx, &HALO_LAZY);
+  data = (const uint8_t *)lua_touserdata(L, -1);
+  length = lua_rawlen(L, -1);
+  if (data == NULL || at >= length) {
+    put_u8(e->b, HALO_TAG_TRUNC);
+    e->truncated = 1;
+  } else {
+    p = data + at;
+    e->items--;  /* emit counted it; emit_encoded counts it again */
+    emit_encoded(e, L, lua_gettop(L), &p, data + length, depth);
+  }
+  lua_pop(L, 1);
+}
 
 static void emit_table(emitter *e, lua_State *L, int idx, int depth) {
   halo_buffer *b = e->b;
@@ -325,6 +597,12 @@ static void emit_table(emitter *e, lua_State *L, int idx, int depth) {
     e->truncated = 1;
     return;
   }
+  if (lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TNUMBER) {  /* a lazy proxy: decoding could raise */
+    lua_pop(L, 1);
+    emit_lazy(e, L, idx, depth);
+    return;
+  }
+  lua_pop(L, 1);
   halo_push_backing(L, idx);
   t = lua_gettop(L);
   put_u8(b, HALO_TAG_TABLE);

@@ -32,6 +32,7 @@ struct halo_state {
   lua_State *host_L;          /* thread of the host call in progress */
   /* memory */
   size_t used, peak, limit;
+  int64_t decoded;  /* lazy read-only tables decoded since the last budgeted entry (marshal.c) */
   int limit_on;
   /* budgets of the call in progress */
   int budget_on, killed, kill_armed, forbidden_raised, reseed_pending;
@@ -72,6 +73,7 @@ extern const char HALO_IDS;        /* weak table: object -> tostring id */
 extern const char HALO_RANDOMSEED; /* math.randomseed, reseeded per call */
 extern const char HALO_DIRTY;      /* in a policy env metatable: a call layer is installed */
 extern const char HALO_PROXYMT;    /* the metatable shared by every light read-only proxy */
+extern const char HALO_LAZY;       /* in a lazy read-only proxy: the blob it is decoded from */
 
 /* The budget hook's mask: the count event, plus line events while coverage records. */
 #define HALO_HOOK_MASK(L) (LUA_MASKCOUNT | (lua_gethookmask(L) & LUA_MASKLINE))
@@ -102,6 +104,7 @@ int halo_run_unbudgeted(halo_state *st, lua_CFunction f, void *ud);
 void halo_buffer_reserve(halo_buffer *b, size_t extra);
 void halo_buffer_put(halo_buffer *b, const void *bytes, size_t n);
 int halo_push_values(lua_State *L, const uint8_t *p, size_t n);
+int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n);
 int halo_emit_value(halo_state *st, lua_State *L, int idx, halo_buffer *b);
 void halo_make_frozen(lua_State *L);
 void halo_make_frozen_light(lua_State *L);

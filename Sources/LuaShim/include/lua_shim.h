@@ -45,6 +45,8 @@ void halo_add_module_root(halo_state *st, const char *path);
 void halo_set_clock(halo_state *st, int64_t seconds);
 int64_t halo_clock(const halo_state *st);
 void halo_statistics(const halo_state *st, int64_t *instructions, int64_t *peak_bytes);
+/* Read-only tables of the arguments decoded (first read) during the last load or call. */
+int64_t halo_decoded_tables(const halo_state *st);
 int64_t halo_memory_in_use(const halo_state *st);
 
 /* Last error (valid after a non-OK status until the next entry). */
