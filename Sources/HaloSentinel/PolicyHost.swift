@@ -88,15 +88,11 @@ final class PolicyHost {
     {
         do {
             sandbox.clock = clock.seconds
-            let stateReference = try sandbox.makeTable(state)
-            defer { sandbox.release(stateReference) }
-            var context = context
-            context.set("state", .reference(stateReference))
-            let results = try sandbox.call(table, function: hook, arguments: [.table(context)] + extra)
-            guard case .table(let newState) = sandbox.value(of: stateReference) else {
-                throw PolicyFailure.bad("ctx.state is no longer a table")
-            }
-            return (results, try StateStore.sanitize(newState))
+            let outcome = try sandbox.call(table, function: hook, context: context, state: state, extra: extra)
+            // A state the policy left as it came is the one it was given (sanitized when it
+            // was stored): only a written state is converted and checked again.
+            guard let written = outcome.state else { return (outcome.results, state) }
+            return (outcome.results, try StateStore.sanitize(written))
         } catch let error as SandboxError {
             throw PolicyFailure(sandbox: error, policy: chunk)
         } catch let error as PolicyFailure {

@@ -237,6 +237,7 @@ public final class LuaSandbox {
         guard table.owner == serial else {
             throw SandboxError(code: .policyError, message: "reference belongs to another sandbox")
         }
+        try refuseReentry()
         encoder.reset()
         for argument in arguments { try encoder.encode(argument, types: registry.typeIDs) }
         var count: Int32 = 0
@@ -249,9 +250,55 @@ public final class LuaSandbox {
         return (0..<Int(count)).map { _ in decoder.next() }
     }
 
+    /// Calls `table[function](context, extra...)` under the budgets, with `state` as the one
+    /// writable table of an otherwise read-only ctx: `context.state` (any `state` entry of
+    /// `context` is replaced). The state, the ctx and the arguments cross in one buffer and
+    /// the state comes back with the results, so a call is one crossing each way.
+    ///
+    /// Returns the results (bounded as for ``call(_:function:arguments:)``) and the state after
+    /// the call, or `nil` for the state when the policy left it exactly as it came (its
+    /// encoding is byte for byte the one that went in: always so for an empty state the
+    /// policy did not write), in which case nothing is decoded.
+    /// Throws `policy-error` for a state beyond the conversion bounds.
+    public func call(
+        _ table: LuaReference, function: String, context: LuaTable, state: LuaTable, extra: [LuaValue] = []
+    ) throws(SandboxError) -> (results: [LuaValue], state: LuaTable?) {
+        guard table.owner == serial else {
+            throw SandboxError(code: .policyError, message: "reference belongs to another sandbox")
+        }
+        try refuseReentry()
+        encoder.reset()
+        try encoder.encode(.table(LuaTable(entries: state.entries, frozen: false)), types: registry.typeIDs)
+        let stateLength = encoder.count
+        let callState = LuaReference(id: Int32(HALO_REF_CALL_STATE), environment: 0, owner: serial)
+        try encoder.encode(context, adding: "state", .reference(callState), types: registry.typeIDs)
+        for argument in extra { try encoder.encode(argument, types: registry.typeIDs) }
+        var count: Int32 = 0
+        var emittedStateLength = 0
+        let encoded = encoder.buffer
+        let status = halo_invoke_with_state(self.state, table.id, table.environment, function,
+                                            encoded.start, encoded.count, &count, &emittedStateLength)
+        try check(status)
+        var length = 0
+        guard let data = halo_output(self.state, &length) else { return ([], nil) }
+        let output = UnsafeRawBufferPointer(start: data, count: length)
+        var decoder = ValueDecoder(output, typeNames: registry.typeNames)
+        var newState: LuaTable?
+        if emittedStateLength == stateLength, memcmp(data, encoded.start, stateLength) == 0 {
+            decoder.offset = stateLength
+        } else {
+            guard case .table(let table) = decoder.next() else {
+                throw SandboxError(code: .policyError, message: "ctx.state is no longer a table")
+            }
+            newState = table
+        }
+        return ((0..<Int(count)).map { _ in decoder.next() }, newState)
+    }
+
     /// Puts a copy of `value` in the registry, writable by scripts unless `frozen`
     /// (e.g. a per-Unit state store, passed inside a frozen ctx as `.reference`).
     public func makeTable(_ value: LuaTable) throws(SandboxError) -> LuaReference {
+        try refuseReentry()
         encoder.reset()
         try encoder.encode(.table(value), types: registry.typeIDs)
         var reference: Int32 = 0
@@ -321,6 +368,14 @@ public final class LuaSandbox {
 
     /// Bytes the Lua heap holds now.
     public var memoryInUse: Int { Int(halo_memory_in_use(state)) }
+
+    /// A host function may not enter the sandbox it runs in (the C side refuses too); refused
+    /// here before the encoder's buffer, which the call in progress still reads, is reused.
+    private func refuseReentry() throws(SandboxError) {
+        guard halo_in_host_function(state) == 0 else {
+            throw SandboxError(code: .policyError, message: "the sandbox cannot be entered from a host function")
+        }
+    }
 
     func check(_ status: Int32) throws(SandboxError) {
         guard Int(status) != HALO_OK else { return }

@@ -118,19 +118,33 @@ struct ValueEncoder: ~Copyable {
         }
     }
 
+    /// Encodes `table` with one more entry, `key` = `value`, in place of any entry under `key`
+    /// (a ctx and its `state`), without copying the table.
+    mutating func encode(
+        _ table: LuaTable, adding key: String, _ value: LuaValue, types: borrowing [String: Int32]
+    ) throws(SandboxError) {
+        try encode(table: table, frozen: table.frozen, types: types, depth: 0, adding: (.string(key), value))
+    }
+
     private mutating func encode(
-        table: LuaTable, frozen: Bool, types: borrowing [String: Int32], depth: Int
+        table: LuaTable, frozen: Bool, types: borrowing [String: Int32], depth: Int,
+        adding extra: (key: LuaValue, value: LuaValue)? = nil
     ) throws(SandboxError) {
         try table.entries.withUnsafeBufferPointer { (entries) throws(SandboxError) in
             var narr: UInt32 = 0
             for index in entries.indices { if case .integer = entries[index].key { narr += 1 } }
             tag(HALO_TAG_TABLE)
             put(narr)
-            put(UInt32(entries.count) - narr)
+            put(UInt32(entries.count) - narr + (extra == nil ? 0 : 1))
             tag(frozen ? 1 : 0)
             for index in entries.indices where !entries[index].value.isNil && !entries[index].key.isNil {
+                if let extra, entries[index].key == extra.key { continue }
                 try encode(entries[index].key, frozen: frozen, types: types, depth: depth + 1)
                 try encode(entries[index].value, frozen: frozen, types: types, depth: depth + 1)
+            }
+            if let extra {
+                try encode(extra.key, frozen: frozen, types: types, depth: depth + 1)
+                try encode(extra.value, frozen: frozen, types: types, depth: depth + 1)
             }
             tag(HALO_TAG_END)
         }

@@ -291,6 +291,7 @@ typedef struct invoke_args {
   const char *function;
   const uint8_t *arguments;
   size_t length;
+  int with_state;  /* the buffer starts with the call's state table */
 } invoke_args;
 
 static int invoke_entry(lua_State *L) {
@@ -311,29 +312,56 @@ static int invoke_entry(lua_State *L) {
     return luaL_error(L, "policy has no function '%s'", a->function);
   lua_replace(L, 2);
   lua_settop(L, 2);
-  nargs = halo_push_call_values(L, a->arguments, a->length);
+  if (a->with_state) {  /* 2: the state, kept below the results; 3: the function */
+    size_t used = halo_push_state(L, a->arguments, a->length);
+    lua_insert(L, 2);
+    nargs = halo_push_call_values(L, a->arguments + used, a->length - used, 2);
+  } else {
+    nargs = halo_push_call_values(L, a->arguments, a->length, 0);
+  }
   lua_call(L, nargs, LUA_MULTRET);
   return lua_gettop(L) - 1;
 }
 
-int halo_invoke(halo_state *st, int32_t reference, int32_t environment, const char *function,
-                const uint8_t *arguments, size_t length, int32_t *result_count) {
-  invoke_args a = { reference, environment, function, arguments, length };
+int halo_in_host_function(const halo_state *st) { return st->host_L != NULL; }
+
+/* Runs a call and emits what it left above the base: the state first when there is one. */
+static int invoke(halo_state *st, invoke_args *a, int32_t *result_count, size_t *state_length) {
   lua_State *L = st->L;
-  int base, code = run(st, invoke_entry, &a, 1, &base), truncated = 0;
+  int base, code = run(st, invoke_entry, a, 1, &base), truncated = 0, state_truncated = 0;
+  int first = 0;
   *result_count = 0;
+  if (state_length) *state_length = 0;
   st->out.length = 0;
   if (code != HALO_OK) return code;
-  for (int i = base + 1; i <= lua_gettop(L); i++) truncated |= halo_emit_value(st, L, i, &st->out);
-  *result_count = lua_gettop(L) - base;
+  first = base + 1;
+  if (a->with_state) {
+    state_truncated = halo_emit_value(st, L, first, &st->out);
+    *state_length = st->out.length;
+    first++;
+  }
+  for (int i = first; i <= lua_gettop(L); i++) truncated |= halo_emit_value(st, L, i, &st->out);
+  *result_count = lua_gettop(L) - first + 1;
   lua_settop(L, base);
-  if (truncated) {
-    snprintf(st->message, sizeof st->message,
-             "result exceeds the conversion bounds (depth %d, %d elements)", HALO_MAX_DEPTH,
-             HALO_MAX_ITEMS);
+  if (truncated || state_truncated) {
+    snprintf(st->message, sizeof st->message, "%s exceeds the conversion bounds (depth %d, %d elements)",
+             truncated ? "result" : "ctx.state", HALO_MAX_DEPTH, HALO_MAX_ITEMS);
     return HALO_ERR_POLICY;
   }
   return HALO_OK;
+}
+
+int halo_invoke(halo_state *st, int32_t reference, int32_t environment, const char *function,
+                const uint8_t *arguments, size_t length, int32_t *result_count) {
+  invoke_args a = { reference, environment, function, arguments, length, 0 };
+  return invoke(st, &a, result_count, NULL);
+}
+
+int halo_invoke_with_state(halo_state *st, int32_t reference, int32_t environment,
+                           const char *function, const uint8_t *buffer, size_t length,
+                           int32_t *result_count, size_t *state_length) {
+  invoke_args a = { reference, environment, function, buffer, length, 1 };
+  return invoke(st, &a, result_count, state_length);
 }
 
 /* ---------- references ---------- */

@@ -243,7 +243,17 @@ void halo_push_backing(lua_State *L, int idx) {
 ** frozen tables are pushed as lazy proxies; `anchored` says references are read from the
 ** blob's anchors (when a lazy proxy is decoded) rather than from the registry.
 */
-typedef struct reader { const uint8_t *p, *end, *start; int blob, anchored; } reader;
+typedef struct reader { const uint8_t *p, *end, *start; int blob, anchored, state; } reader;
+
+/* Pushes what a reference names: the call's state (HALO_REF_CALL_STATE) or a registry slot. */
+static void push_reference(lua_State *L, reader *r, int32_t id) {
+  if (id == HALO_REF_CALL_STATE) {
+    if (r->state) lua_pushvalue(L, r->state);
+    else lua_pushnil(L);
+  } else {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, id);
+  }
+}
 
 static void need(lua_State *L, reader *r, size_t n) {
   if ((size_t)(r->end - r->p) < n) luaL_error(L, "malformed value buffer");
@@ -286,7 +296,7 @@ static void anchor_reference(lua_State *L, reader *r, int32_t id) {
     lua_pushvalue(L, -1);
     lua_setiuservalue(L, r->blob, 1);
   }
-  lua_rawgeti(L, LUA_REGISTRYINDEX, id);
+  push_reference(L, r, id);
   lua_rawseti(L, -2, id);
   lua_pop(L, 1);
 }
@@ -367,6 +377,7 @@ static void materialize(lua_State *L, int proxy) {
   r.end = data + length;
   r.blob = lua_gettop(L);
   r.anchored = 1;
+  r.state = 0;                                       /* anchored: references are in the blob */
   narr = read_u32(L, &r);
   nrec = read_u32(L, &r);
   r.p++;                                             /* the frozen flag: set, or it were not lazy */
@@ -439,7 +450,7 @@ static void push_one(lua_State *L, reader *r, int depth) {
         else lua_pushnil(L);
         lua_remove(L, -2);
       } else {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, id);
+        push_reference(L, r, id);
       }
       break;
     }
@@ -449,7 +460,7 @@ static void push_one(lua_State *L, reader *r, int depth) {
 
 /* Pushes every value of the buffer, all built at once; returns how many. */
 int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
-  reader r = { p, p + n, p, 0, 0 };
+  reader r = { p, p + n, p, 0, 0, 0 };
   int count = 0;
   while (r.p < r.end) {
     luaL_checkstack(L, 2, "too many values");
@@ -460,8 +471,9 @@ int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
 }
 
 /* Pushes every value of a call's argument buffer, frozen tables as lazy proxies over one
-** copy of the buffer; returns how many. */
-int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n) {
+** copy of the buffer; `state` is the stack index of the call's state table (0: none), what
+** HALO_REF_CALL_STATE reads as. Returns how many. */
+int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n, int state) {
   uint8_t *copy;
   reader r;
   int count = 0, blob;
@@ -473,6 +485,7 @@ int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n) {
   r.end = copy + n;
   r.blob = blob;
   r.anchored = 0;
+  r.state = state;
   while (r.p < r.end) {
     luaL_checkstack(L, 2, "too many values");
     push_one(L, &r, 0);
@@ -480,6 +493,16 @@ int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n) {
   }
   lua_remove(L, blob);  /* the lazy proxies keep it alive */
   return count;
+}
+
+/* Pushes the first value of the buffer, which must be a plain (writable) table: a call's
+** state. Returns the bytes it took. */
+size_t halo_push_state(lua_State *L, const uint8_t *p, size_t n) {
+  reader r = { p, p + n, p, 0, 0, 0 };
+  need(L, &r, 10);
+  if (p[0] != HALO_TAG_TABLE || p[9] != 0) luaL_error(L, "the call's state must be a plain table");
+  push_one(L, &r, 0);
+  return (size_t)(r.p - p);
 }
 
 /* ---------- encoding (never raises) ---------- */

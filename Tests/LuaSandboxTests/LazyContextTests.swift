@@ -161,3 +161,67 @@ import Testing
         }
     }
 }
+
+/// `call(_:function:context:state:extra:)`: the state crosses with the ctx and comes back with
+/// the results, decoded only when the policy changed it.
+@Suite struct CallStateTests {
+    func makeSandbox() throws -> LuaSandbox {
+        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 7))
+        try Money.register(in: sandbox)
+        return sandbox
+    }
+
+    let source = """
+        local kept
+        return {
+          read = function(ctx) return ctx.state.count, ctx.unit end,
+          bump = function(ctx) ctx.state.count = (ctx.state.count or 0) + 1 return ctx.state.count end,
+          touch = function(ctx) ctx.state.tmp = 1; ctx.state.tmp = nil end,
+          keep = function(ctx) kept = ctx end,
+          kept = function(ctx) return kept.state.count, ctx.state.count end,
+          extra = function(ctx, a, b) return a + b end,
+          replace = function(ctx) return rawequal(ctx.state, ctx.state), type(ctx.state) end,
+        }
+        """
+
+    @Test func anUntouchedStateComesBackAsNil() throws {
+        let sandbox = try makeSandbox()
+        let policy = try sandbox.load(source: source, chunkName: "state.lua")
+        let ctx = LuaTable(dictionary: ["unit": "tbill-a"], frozen: true)
+        for state in [LuaTable(), LuaTable(dictionary: ["count": 4])] {
+            let read = try sandbox.call(policy, function: "read", context: ctx, state: state)
+            #expect(read.results == [state["count"] ?? .nil, "tbill-a"])
+            #expect(read.state == nil)
+        }
+        // Written and put back: the same bytes, so the same state.
+        #expect(try sandbox.call(policy, function: "touch", context: ctx, state: LuaTable()).state == nil)
+    }
+
+    @Test func aWrittenStateComesBack() throws {
+        let sandbox = try makeSandbox()
+        let policy = try sandbox.load(source: source, chunkName: "state.lua")
+        let ctx = LuaTable(dictionary: ["unit": "tbill-a"], frozen: true)
+        let first = try sandbox.call(policy, function: "bump", context: ctx, state: LuaTable())
+        #expect(first.results == [1])
+        #expect(first.state == LuaTable(dictionary: ["count": 1]))
+        let second = try sandbox.call(policy, function: "bump", context: ctx, state: first.state!)
+        #expect(second.state == LuaTable(dictionary: ["count": 2]))
+    }
+
+    @Test func theCtxStateEntryIsTheCallsStateAndStaysWithItsCtx() throws {
+        let sandbox = try makeSandbox()
+        let policy = try sandbox.load(source: source, chunkName: "state.lua")
+        // A `state` entry of the ctx itself is replaced by the call's state.
+        let ctx = LuaTable(dictionary: ["unit": "tbill-a", "state": "not this"], frozen: true)
+        #expect(try sandbox.call(policy, function: "replace", context: ctx, state: LuaTable()).results == [true, "table"])
+        _ = try sandbox.call(policy, function: "keep", context: ctx, state: LuaTable(dictionary: ["count": 10]))
+        #expect(try sandbox.call(policy, function: "kept", context: ctx, state: LuaTable(dictionary: ["count": 20])).results == [10, 20])
+    }
+
+    @Test func extraArgumentsFollowTheCtx() throws {
+        let sandbox = try makeSandbox()
+        let policy = try sandbox.load(source: source, chunkName: "state.lua")
+        let outcome = try sandbox.call(policy, function: "extra", context: LuaTable(frozen: true), state: LuaTable(), extra: [2, 3])
+        #expect(outcome.results == [5])
+    }
+}

@@ -62,6 +62,20 @@ int halo_load(halo_state *st, const char *source, size_t length, const char *chu
               int32_t *reference, int32_t *environment);
 int halo_invoke(halo_state *st, int32_t reference, int32_t environment, const char *function,
                 const uint8_t *arguments, size_t length, int32_t *result_count);
+
+/* The reference id that stands, inside the arguments of halo_invoke_with_state, for the
+** call's own state table (not a registry slot). */
+#define HALO_REF_CALL_STATE (-1000)
+
+/* halo_invoke whose buffer starts with a plain table, the call's state: it is pushed writable
+** and every HALO_REF_CALL_STATE among the arguments reads as it. The output holds the state
+** after the call (its first *state_length bytes), then the *result_count results. */
+int halo_invoke_with_state(halo_state *st, int32_t reference, int32_t environment,
+                           const char *function, const uint8_t *buffer, size_t length,
+                           int32_t *result_count, size_t *state_length);
+
+/* 1 while a host function runs (the sandbox cannot be entered then). */
+int halo_in_host_function(const halo_state *st);
 int halo_make_reference(halo_state *st, const uint8_t *value, size_t length,
                         int32_t *reference);
 void halo_value(halo_state *st, int32_t reference);
