@@ -16,6 +16,8 @@ struct ValueEncoder: ~Copyable {
     /// same type, and comparing a short name is cheaper than hashing it.
     private var lastTypeName = ""
     private var lastTypeID: Int32 = -1
+    /// References written so far (a table that holds one is flagged HALO_TABLE_HAS_REF).
+    private var references = 0
 
     init(owner: UInt64) {
         self.owner = owner
@@ -115,6 +117,7 @@ struct ValueEncoder: ~Copyable {
             }
             tag(HALO_TAG_REF)
             put(r.id)
+            references += 1
         }
     }
 
@@ -133,11 +136,16 @@ struct ValueEncoder: ~Copyable {
         try table.entries.withUnsafeBufferPointer { (entries) throws(SandboxError) in
             var narr: UInt32 = 0
             for index in entries.indices { if case .integer = entries[index].key { narr += 1 } }
+            let start = count
+            let referencesBefore = references
             tag(HALO_TAG_TABLE)
             put(narr)
             put(UInt32(entries.count) - narr + (extra == nil ? 0 : 1))
-            tag(frozen ? 1 : 0)
-            for index in entries.indices where !entries[index].value.isNil && !entries[index].key.isNil {
+            tag(frozen ? HALO_TABLE_FROZEN : 0)
+            put(UInt32(0))  // the size, once known
+            for index in entries.indices {
+                if case .nil = entries[index].value { continue }
+                if case .nil = entries[index].key { continue }
                 if let extra, entries[index].key == extra.key { continue }
                 try encode(entries[index].key, frozen: frozen, types: types, depth: depth + 1)
                 try encode(entries[index].value, frozen: frozen, types: types, depth: depth + 1)
@@ -147,6 +155,13 @@ struct ValueEncoder: ~Copyable {
                 try encode(extra.value, frozen: frozen, types: types, depth: depth + 1)
             }
             tag(HALO_TAG_END)
+            // The header's last fields: the bytes after it (so C steps over the table without
+            // walking it) and whether a reference is inside (which C must resolve at once).
+            let size = UInt32(count - start - Int(HALO_TABLE_HEADER))
+            base.storeBytes(of: size, toByteOffset: start + 10, as: UInt32.self)
+            if references != referencesBefore {
+                base.storeBytes(of: UInt8(HALO_TABLE_FROZEN * (frozen ? 1 : 0) + HALO_TABLE_HAS_REF), toByteOffset: start + 9, as: UInt8.self)
+            }
         }
     }
 }
@@ -188,7 +203,8 @@ struct ValueDecoder {
         case HALO_TAG_TABLE:
             let narr = Int(load(UInt32.self))
             let nrec = Int(load(UInt32.self))
-            let frozen = load(UInt8.self) != 0
+            let frozen = Int(load(UInt8.self)) & HALO_TABLE_FROZEN != 0
+            _ = load(UInt32.self)  // the size: this reader walks the entries anyway
             var entries: [LuaTable.Entry] = []
             entries.reserveCapacity(narr + nrec)
             while offset < buffer.count, buffer[offset] != UInt8(HALO_TAG_END) {

@@ -68,15 +68,15 @@ static int frozen_pairs(lua_State *L) {
   return 3;
 }
 
+static void materialize(lua_State *L, int proxy);
+
 /*
 ** Reads through a proxy: backing[k], the backing's own metatable included (what
 ** `__index = backing` did). A function, since the metatable is shared by every proxy.
 */
 static int frozen_index(lua_State *L) {
-  if (lua_rawgetp(L, 1, &HALO_FROZEN) != LUA_TTABLE) {  /* 3: the backing, once it exists */
-    lua_pop(L, 1);
-    halo_push_backing(L, 1);            /* a lazy proxy: decoded now, on its first read */
-  }
+  if (lua_rawgetp(L, 1, &HALO_FROZEN) != LUA_TTABLE)  /* 3: the backing, once it exists */
+    materialize(L, 1);                  /* a lazy proxy: decoded now, on its first read */
   lua_pushvalue(L, 2);
   if (lua_rawget(L, 3) == LUA_TNIL && lua_getmetatable(L, 3)) {  /* a module table's own metatable */
     lua_pop(L, 2);
@@ -209,8 +209,6 @@ int halo_is_frozen(lua_State *L, int idx) {
   return frozen;
 }
 
-static void materialize(lua_State *L, int proxy);
-
 /* Pushes the backing table of a proxy (the load layer of an environment, or the value
 ** itself). Raises only for a lazy proxy not yet decoded (it allocates its backing table):
 ** callers outside lua_pcall check halo_is_lazy first (emit_table does). */
@@ -219,12 +217,11 @@ void halo_push_backing(lua_State *L, int idx) {
   if (lua_type(L, idx) == LUA_TTABLE) {
     int t = lua_rawgetp(L, idx, &HALO_FROZEN);
     if (t == LUA_TTABLE) return;
-    lua_pop(L, 1);
     if (t == LUA_TNUMBER) {
       materialize(L, idx);
-      lua_rawgetp(L, idx, &HALO_FROZEN);
       return;
     }
+    lua_pop(L, 1);
     if (lua_getmetatable(L, idx)) {
       if (lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE) {
         lua_remove(L, -2);
@@ -243,7 +240,7 @@ void halo_push_backing(lua_State *L, int idx) {
 ** frozen tables are pushed as lazy proxies; `anchored` says references are read from the
 ** blob's anchors (when a lazy proxy is decoded) rather than from the registry.
 */
-typedef struct reader { const uint8_t *p, *end, *start; int blob, anchored, state; } reader;
+typedef struct reader { const uint8_t *p, *end, *start; int blob, anchored, state, proxymt; } reader;
 
 /* Pushes what a reference names: the call's state (HALO_REF_CALL_STATE) or a registry slot. */
 static void push_reference(lua_State *L, reader *r, int32_t id) {
@@ -317,10 +314,19 @@ static void skip_one(lua_State *L, reader *r, int depth) {
       if (!r->anchored) anchor_reference(L, r, id);
       break;
     }
-    case HALO_TAG_TABLE:
+    case HALO_TAG_TABLE: {
+      uint8_t flags;
       if (depth > HALO_MAX_DEPTH) luaL_error(L, "value nested too deeply");
-      need(L, r, 9);
-      r->p += 9;
+      need(L, r, HALO_TABLE_HEADER - 1);
+      r->p += 8;
+      flags = *r->p++;
+      n = read_u32(L, r);
+      if (r->anchored || !(flags & HALO_TABLE_HAS_REF)) {  /* nothing to anchor: step over it */
+        need(L, r, n);
+        if (n == 0 || r->p[n - 1] != HALO_TAG_END) luaL_error(L, "malformed value buffer");
+        r->p += n;
+        break;
+      }
       for (;;) {
         need(L, r, 1);
         if (*r->p == HALO_TAG_END) { r->p++; break; }
@@ -328,6 +334,7 @@ static void skip_one(lua_State *L, reader *r, int depth) {
         skip_one(L, r, depth + 1);
       }
       break;
+    }
     default: luaL_error(L, "malformed value buffer");
   }
 }
@@ -340,7 +347,7 @@ static void push_lazy(lua_State *L, reader *r, const uint8_t *at) {
   lua_rawsetp(L, -2, &HALO_FROZEN);
   lua_pushvalue(L, r->blob);
   lua_rawsetp(L, -2, &HALO_LAZY);
-  halo_push_proxy_metatable(L);
+  lua_pushvalue(L, r->proxymt);
   lua_setmetatable(L, -2);
 }
 
@@ -357,20 +364,23 @@ static void push_entries(lua_State *L, reader *r, uint32_t narr, uint32_t nrec, 
   }
 }
 
-/* Decodes the lazy proxy at `proxy` (absolute index) into its backing table, in place. */
+/*
+** Decodes a lazy proxy into its backing table, in place: `proxy` is its absolute index and its
+** position (its HALO_FROZEN slot) is at the top of the stack; replaced there by the backing.
+** Three raw accesses by light-userdata key in all (each a generic hash lookup in Lua).
+*/
 static void materialize(lua_State *L, int proxy) {
   reader r;
   size_t at, length;
   const uint8_t *data;
   uint32_t narr, nrec;
-  luaL_checkstack(L, 4, NULL);
-  lua_rawgetp(L, proxy, &HALO_FROZEN);
+  luaL_checkstack(L, 5, NULL);
   at = (size_t)lua_tointeger(L, -1);
   lua_pop(L, 1);
   lua_rawgetp(L, proxy, &HALO_LAZY);                 /* the blob: kept on the stack while read */
   data = (const uint8_t *)lua_touserdata(L, -1);
   length = lua_rawlen(L, -1);
-  if (data == NULL || at + 10 > length || data[at] != HALO_TAG_TABLE)
+  if (data == NULL || at + HALO_TABLE_HEADER > length || data[at] != HALO_TAG_TABLE)
     luaL_error(L, "malformed lazy table");
   r.start = data;
   r.p = data + at + 1;
@@ -378,36 +388,37 @@ static void materialize(lua_State *L, int proxy) {
   r.blob = lua_gettop(L);
   r.anchored = 1;
   r.state = 0;                                       /* anchored: references are in the blob */
+  halo_push_proxy_metatable(L);                      /* for the lazy proxies of its own tables */
+  r.proxymt = lua_gettop(L);
   narr = read_u32(L, &r);
   nrec = read_u32(L, &r);
-  r.p++;                                             /* the frozen flag: set, or it were not lazy */
-  push_entries(L, &r, narr, nrec, 0);
-  lua_rawsetp(L, proxy, &HALO_FROZEN);               /* now an ordinary light proxy */
+  r.p += 5;                                          /* flags (read-only, or it were not lazy), size */
+  push_entries(L, &r, narr, nrec, 0);                /* the backing */
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, proxy, &HALO_FROZEN);               /* now an ordinary light proxy; its HALO_LAZY
+                                                        slot keeps the blob, which its siblings share */
+  lua_replace(L, -3);                                /* the backing where the blob was */
+  lua_pop(L, 1);                                     /* the metatable */
   halo_get(L)->decoded++;
-  lua_pushnil(L);
-  lua_rawsetp(L, proxy, &HALO_LAZY);
-  lua_pop(L, 1);
 }
 
 static void push_table(lua_State *L, reader *r, int depth) {
   const uint8_t *at = r->p - 1;                      /* its TABLE tag */
-  uint32_t narr = read_u32(L, r), nrec = read_u32(L, r);
-  int frozen;
+  uint32_t narr = read_u32(L, r), nrec = read_u32(L, r), size;
+  uint8_t flags;
   need(L, r, 1);
-  frozen = *r->p++;
+  flags = *r->p++;
+  size = read_u32(L, r);
   if (depth > HALO_MAX_DEPTH) luaL_error(L, "value nested too deeply");
-  if (frozen && r->blob) {                           /* checked and anchored now, decoded on first read */
-    for (;;) {
-      need(L, r, 1);
-      if (*r->p == HALO_TAG_END) { r->p++; break; }
-      skip_one(L, r, depth + 1);
-      skip_one(L, r, depth + 1);
-    }
+  if ((flags & HALO_TABLE_FROZEN) && r->blob) {      /* decoded on first read */
+    r->p = at;
+    skip_one(L, r, depth);                           /* steps over it, anchoring its references */
     push_lazy(L, r, at);
     return;
   }
+  (void)size;
   push_entries(L, r, narr, nrec, depth);
-  if (frozen) halo_make_frozen_light(L);
+  if (flags & HALO_TABLE_FROZEN) halo_make_frozen_light(L);
 }
 
 static void push_userdata(lua_State *L, reader *r) {
@@ -460,7 +471,7 @@ static void push_one(lua_State *L, reader *r, int depth) {
 
 /* Pushes every value of the buffer, all built at once; returns how many. */
 int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
-  reader r = { p, p + n, p, 0, 0, 0 };
+  reader r = { p, p + n, p, 0, 0, 0, 0 };
   int count = 0;
   while (r.p < r.end) {
     luaL_checkstack(L, 2, "too many values");
@@ -481,26 +492,29 @@ int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n, int state) {
   copy = (uint8_t *)lua_newuserdatauv(L, n > 0 ? n : 1, 1);
   if (n > 0) memcpy(copy, p, n);
   blob = lua_gettop(L);
+  halo_push_proxy_metatable(L);
   r.start = r.p = copy;
   r.end = copy + n;
   r.blob = blob;
   r.anchored = 0;
   r.state = state;
+  r.proxymt = blob + 1;
   while (r.p < r.end) {
     luaL_checkstack(L, 2, "too many values");
     push_one(L, &r, 0);
     count++;
   }
-  lua_remove(L, blob);  /* the lazy proxies keep it alive */
+  lua_remove(L, blob + 1);  /* the metatable */
+  lua_remove(L, blob);      /* the blob: the lazy proxies keep it alive */
   return count;
 }
 
 /* Pushes the first value of the buffer, which must be a plain (writable) table: a call's
 ** state. Returns the bytes it took. */
 size_t halo_push_state(lua_State *L, const uint8_t *p, size_t n) {
-  reader r = { p, p + n, p, 0, 0, 0 };
-  need(L, &r, 10);
-  if (p[0] != HALO_TAG_TABLE || p[9] != 0) luaL_error(L, "the call's state must be a plain table");
+  reader r = { p, p + n, p, 0, 0, 0, 0 };
+  need(L, &r, HALO_TABLE_HEADER);
+  if (p[0] != HALO_TAG_TABLE || (p[9] & HALO_TABLE_FROZEN)) luaL_error(L, "the call's state must be a plain table");
   push_one(L, &r, 0);
   return (size_t)(r.p - p);
 }
@@ -529,13 +543,11 @@ static const uint8_t *skip_encoded(const uint8_t *p, const uint8_t *end, int dep
       memcpy(&n, p + 5, 4);
       return (size_t)(end - p - 9) < n ? NULL : p + 9 + n;
     case HALO_TAG_TABLE:
-      if (end - p < 10) return NULL;
-      p += 10;
-      while (p != NULL && p < end && *p != HALO_TAG_END) {
-        p = skip_encoded(p, end, depth + 1);
-        p = skip_encoded(p, end, depth + 1);
-      }
-      return (p != NULL && p < end) ? p + 1 : NULL;
+      if (end - p < HALO_TABLE_HEADER) return NULL;
+      memcpy(&n, p + 10, 4);
+      if (n == 0 || (size_t)(end - p - HALO_TABLE_HEADER) < n || p[HALO_TABLE_HEADER + n - 1] != HALO_TAG_END)
+        return NULL;
+      return p + HALO_TABLE_HEADER + n;
     default: return NULL;
   }
 }
@@ -567,21 +579,29 @@ static void emit_encoded(emitter *e, lua_State *L, int blob, const uint8_t **pp,
       lua_pop(L, 2);
       break;
     }
-    case HALO_TAG_TABLE:
+    case HALO_TAG_TABLE: {
+      const uint8_t *last = next - 1;                /* its END */
+      size_t header = b->length;
+      uint32_t size;
       if (depth >= HALO_MAX_DEPTH || e->items > HALO_MAX_ITEMS) {
         put_u8(b, HALO_TAG_TRUNC);
         e->truncated = 1;
         break;
       }
-      halo_buffer_put(b, p, 10);                     /* tag, size hints, frozen flag */
-      p += 10;
-      while (*p != HALO_TAG_END) {                   /* well formed: skip_encoded said so */
+      halo_buffer_put(b, p, 9);                      /* tag, size hints */
+      put_u8(b, (uint8_t)(p[9] & HALO_TABLE_FROZEN)); /* references are emitted as their values */
+      put_u32(b, 0);                                 /* size, below */
+      p += HALO_TABLE_HEADER;
+      while (p < last) {
         if (e->items > HALO_MAX_ITEMS) { e->truncated = 1; break; }
-        emit_encoded(e, L, blob, &p, end, depth + 1);
-        emit_encoded(e, L, blob, &p, end, depth + 1);
+        emit_encoded(e, L, blob, &p, last, depth + 1);
+        emit_encoded(e, L, blob, &p, last, depth + 1);
       }
       put_u8(b, HALO_TAG_END);
+      size = (uint32_t)(b->length - header - HALO_TABLE_HEADER);
+      memcpy(b->data + header + 10, &size, 4);
       break;
+    }
     default:
       halo_buffer_put(b, p, (size_t)(next - p));     /* scalars, strings, userdata: as encoded */
       break;
@@ -632,7 +652,8 @@ static void emit_table(emitter *e, lua_State *L, int idx, int depth) {
   header = b->length;
   put_u32(b, 0);
   put_u32(b, 0);
-  put_u8(b, (uint8_t)frozen);
+  put_u8(b, frozen ? HALO_TABLE_FROZEN : 0);
+  put_u32(b, 0);
   while (e->items <= HALO_MAX_ITEMS) {
     if (lua_rawgeti(L, t, (lua_Integer)narr + 1) == LUA_TNIL) { lua_pop(L, 1); break; }
     lua_pushinteger(L, (lua_Integer)narr + 1);
@@ -656,6 +677,10 @@ static void emit_table(emitter *e, lua_State *L, int idx, int depth) {
   put_u8(b, HALO_TAG_END);
   memcpy(b->data + header, &narr, 4);
   memcpy(b->data + header + 4, &nrec, 4);
+  {
+    uint32_t size = (uint32_t)(b->length - header - (HALO_TABLE_HEADER - 1));
+    memcpy(b->data + header + 9, &size, 4);
+  }
   lua_settop(L, t - 1);
 }
 

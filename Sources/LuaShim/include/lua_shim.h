@@ -15,13 +15,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Value buffer tags. A table is TABLE u32 narr u32 nrec u8 frozen, then key/value
-** pairs, then END. Integers and doubles are 8 native bytes; strings and userdata
-** payloads are u32 length then bytes; userdata is preceded by its u32 type id. */
+/* Value buffer tags. A table is TABLE u32 narr u32 nrec u8 flags u32 size, then key/value
+** pairs, then END: narr and nrec are size hints, flags HALO_TABLE_*, size the bytes from the
+** first pair through END (so a reader can step over a table without walking it). Integers and
+** doubles are 8 native bytes; strings and userdata payloads are u32 length then bytes;
+** userdata is preceded by its u32 type id; a reference is a u32 slot. */
 enum {
   HALO_TAG_NIL = 0, HALO_TAG_FALSE = 1, HALO_TAG_TRUE = 2, HALO_TAG_INT = 3,
   HALO_TAG_NUM = 4, HALO_TAG_STR = 5, HALO_TAG_TABLE = 6, HALO_TAG_END = 7,
   HALO_TAG_UDATA = 8, HALO_TAG_REF = 9, HALO_TAG_OPAQUE = 10, HALO_TAG_TRUNC = 11
+};
+
+enum {
+  HALO_TABLE_FROZEN = 1,   /* read-only in Lua */
+  HALO_TABLE_HAS_REF = 2,  /* a HALO_TAG_REF somewhere inside (only in what Swift encodes) */
+  HALO_TABLE_HEADER = 14   /* tag, narr, nrec, flags, size */
 };
 
 /* Outcome of every entry point; the Swift side maps these to SandboxErrorCode. */
