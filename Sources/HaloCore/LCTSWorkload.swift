@@ -102,12 +102,17 @@ public struct LCTSWorkload: Sendable {
                 try UInt256.mulDiv(converted, UInt256(980_000_000_000_000_000), .wad)
             }
         }
+        // The random draws and the account each operation touches, in order: read sequentially,
+        // so the loop measures the queue, not a random read of the names array (at 1e6 accounts
+        // a cache and TLB miss of the harness's own that no caller of the queue pays).
+        let rolls = (0..<operations).map { _ in random.next() }
+        let touched = rolls.map { names[Int($0 % UInt64(accounts))] }
         var succeeded = 0
         var settlements = 0
         let start = clock.now
         var done = 0
         while done < operations {
-            let roll = random.next()
+            let roll = rolls[done]
             if done % 1000 == 998 {
                 if queue.lock() { succeeded += 1 }
             } else if done % 1000 == 999 {
@@ -116,7 +121,7 @@ public struct LCTSWorkload: Sendable {
                     ? UInt256.max : queue.totalUnderlying.dividedReportingRemainder(bySmall: 4).0
                 if (try? queue.settle(capacity: capacity, mint: converter)) != nil { succeeded += 1 }
             } else {
-                let name = names[Int(roll % UInt64(accounts))]
+                let name = touched[done]
                 switch (roll >> 32) % 100 {
                 case 0..<55:
                     if (try? queue.deposit(account: name, amount: sizes[Int((roll >> 20) & 1023)])) != nil { succeeded += 1 }
