@@ -13,6 +13,13 @@ local M = {}
 -- The Configurator grants at most x1.25 per hop (both max and slope).
 M.STEP = halo.amount("1.25")
 
+-- The smaller of two amounts (the first on a tie): halo.min for exactly two amounts, without
+-- its conversions. Sizing runs once per Unit per day, so it is worth the shortcut.
+local function smaller(a, b)
+  if b < a then return b end
+  return a
+end
+
 --- Exposure (value + pending) per asset class, from the Prime's positions.
 function M.class_exposure(ctx)
   local by_class = {}
@@ -49,7 +56,7 @@ local function share_cap(ctx, own_share, budget)
   if cap == nil then
     local portfolio = ctx.prime.portfolio
     cap = portfolio * ctx.constraints.unit_cap
-    if own_share then cap = halo.min(cap, portfolio * halo.amount(own_share)) end
+    if own_share then cap = smaller(cap, portfolio * halo.amount(own_share)) end
     if cache then cache[key] = cap end
   end
   return cap
@@ -82,7 +89,7 @@ function M.cap(ctx, name, own_share, budget)
   if room then
     local used = budget.classes[unit.class] or halo.zero()
     local left = room > used and (room - used) or halo.zero()
-    cap = halo.min(cap, M.exposure(ctx, name, budget) + left)
+    cap = smaller(cap, M.exposure(ctx, name, budget) + left)
   end
   return cap
 end
@@ -94,13 +101,13 @@ function M.subscribe(ctx, orders, budget, name, want, min_order)
   local unit = (budget.universe or ctx.universe)[name]
   if want:is_zero() then return halo.zero() end
   local headroom, crr = unit.headroom, unit.crr
-  local amount = halo.min(want, headroom, budget.usds)
-  if not crr:is_zero() then amount = halo.min(amount, budget.risk / crr) end
+  local amount = smaller(smaller(want, headroom), budget.usds)
+  if not crr:is_zero() then amount = smaller(amount, budget.risk / crr) end
   if want > headroom then M.raise(ctx, orders, name) end
   if amount < M.min_order(min_order, budget) then return halo.zero() end
   orders[#orders + 1] = halo.orders.subscribe(name, amount)
   budget.usds = budget.usds - amount
-  budget.risk = budget.risk - halo.min(budget.risk, amount * crr)
+  budget.risk = budget.risk - smaller(budget.risk, amount * crr)
   budget.classes[unit.class] = (budget.classes[unit.class] or halo.zero()) + amount
   return amount
 end
