@@ -48,31 +48,35 @@ enum PrimeContextBuilder {
         return fields.map { LuaTable.Entry(key: .string($0.0), value: $0.1) }
     }
 
-    static func context(prime: PrimeRuntime, view: PrimeView, units: [SimulatedUnit], base: [[LuaTable.Entry]],
-                        day: Int, at time: Timestamp) -> LuaTable {
+    /// `positions`: each Unit's ``PrimeRuntime/position(in:)`` in `units` order, as `view` was made from.
+    static func context(prime: PrimeRuntime, view: PrimeView, positions: [PrimeRuntime.Position], units: [SimulatedUnit],
+                        base: [[LuaTable.Entry]], day: Int, at time: Timestamp) -> LuaTable {
         let artifact = prime.artifact
-        var positions: [LuaTable.Entry] = []
+        var positionEntries: [LuaTable.Entry] = []
         var universe: [LuaTable.Entry] = []
         universe.reserveCapacity(units.count)
         for (index, unit) in units.enumerated() {
-            var entries = base[index]
+            var entries: [LuaTable.Entry] = []
+            entries.reserveCapacity(base[index].count + 2)
+            entries.append(contentsOf: base[index])
             if let limit = prime.limits.limit(unit.name) {
-                entries.append(LuaTable.Entry(key: "headroom", value: amount(limit.current(at: time))))
+                let current = amount(limit.current(at: time))
+                entries.append(LuaTable.Entry(key: "headroom", value: current))
                 var next = time.seconds
                 if let last = prime.configurator.lastIncrease[unit.name] {
                     next = max(next, last.seconds + prime.configurator.hop.milliseconds / 1000)
                 }
                 entries.append(LuaTable.Entry(key: "rate_limit", value: record([
                     ("max", amount(limit.maxAmount)), ("slope", amount(limit.slope)),
-                    ("current", amount(limit.current(at: time))), ("next_increase", .integer(next)),
+                    ("current", current), ("next_increase", .integer(next)),
                 ])))
             } else {
                 entries.append(LuaTable.Entry(key: "headroom", value: amount(.zero)))
             }
             universe.append(LuaTable.Entry(key: .string(unit.name), value: .table(LuaTable(entries: entries, frozen: true))))
             if let exposure = view.exposure[unit.name] {
-                let position = prime.position(in: unit)
-                positions.append(LuaTable.Entry(key: .string(unit.name), value: record([
+                let position = positions[index]
+                positionEntries.append(LuaTable.Entry(key: .string(unit.name), value: record([
                     ("shares", amount(position.shares, unit.shareDecimals)), ("held", amount(position.held, unit.shareDecimals)),
                     ("value", amount(position.value)), ("pending", amount(position.pending)), ("exposure", amount(exposure)),
                 ])))
@@ -97,7 +101,7 @@ enum PrimeContextBuilder {
                 ("encumbrance", amount(view.encumbrance)),
                 ("encumbrance_limit", amount(view.encumbranceLimit)),
                 ("portfolio", amount(view.portfolio)),
-                ("positions", .table(LuaTable(entries: positions, frozen: true))),
+                ("positions", .table(LuaTable(entries: positionEntries, frozen: true))),
             ])),
             LuaTable.Entry(key: "universe", value: .table(LuaTable(entries: universe, frozen: true))),
         ], frozen: true)

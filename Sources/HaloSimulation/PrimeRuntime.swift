@@ -52,12 +52,26 @@ final class PrimeRuntime {
 
     /// The order checks' view of the Prime against the Units as they are now.
     func view(units: [SimulatedUnit], at time: Timestamp) -> PrimeView {
+        view(units: units, at: time, keepingPositions: false).view
+    }
+
+    /// The same, and each Unit's ``position(in:)`` in `units` order when `keepingPositions`
+    /// (the end-of-day record needs both; computing them once halves its lookups).
+    func view(units: [SimulatedUnit], at time: Timestamp, keepingPositions: Bool) -> (view: PrimeView, positions: [Position]) {
         var view = PrimeView(usds: usds, encumbranceLimit: OrderValidator.scaled(artifact.capital.units, artifact.constraints.encumbranceMax),
                              encumbrance: .zero, portfolio: usds, exposure: [:], classExposure: [:], shares: [:], pending: [:],
                              headroom: [:])
+        // Sized once: growing five dictionaries a Unit at a time was a visible part of a day.
+        view.headroom.reserveCapacity(units.count)
+        view.exposure.reserveCapacity(units.count)
+        view.shares.reserveCapacity(units.count)
+        view.pending.reserveCapacity(units.count)
+        var positions: [Position] = []
+        if keepingPositions { positions.reserveCapacity(units.count) }
         for unit in units {
             if let limit = limits.limit(unit.name) { view.headroom[unit.name] = limit.current(at: time) }
             let position = self.position(in: unit)
+            if keepingPositions { positions.append(position) }
             guard !position.shares.isZero || !position.pending.isZero else { continue }
             let exposure = OrderValidator.sum(position.value, position.pending)
             view.exposure[unit.name] = exposure
@@ -67,12 +81,16 @@ final class PrimeRuntime {
             view.shares[unit.name] = position.held
             view.pending[unit.name] = position.pending
         }
-        return view
+        return (view, positions)
     }
+
+    /// One position: shares (claimed, claimable and waiting to redeem), their value, the
+    /// claimed ones alone, and USDS pending in the subscribe queue.
+    typealias Position = (shares: UInt256, value: UInt256, held: UInt256, pending: UInt256)
 
     /// Shares (claimed, claimable and waiting to redeem), their value, the claimed ones alone,
     /// and USDS pending in the subscribe queue.
-    func position(in unit: SimulatedUnit) -> (shares: UInt256, value: UInt256, held: UInt256, pending: UInt256) {
+    func position(in unit: SimulatedUnit) -> Position {
         let core = unit.sentinel.unit
         let held = core.ledger.balance(of: name, asset: unit.artifact.share)
         let claimable = core.subscribeQueue.pendingReward(account: name)

@@ -186,7 +186,7 @@ public final class Simulation {
 
         for (primeIndex, prime) in primes.enumerated() {
             var primeDay = day.primes[prime.name] ?? PrimeDay()
-            let view = prime.view(units: units, at: end)
+            let (view, positions) = prime.view(units: units, at: end, keepingPositions: true)
             primeDay.usds = view.usds
             primeDay.encumbrance = view.encumbrance
             primeDay.encumbranceLimit = view.encumbranceLimit
@@ -195,7 +195,7 @@ public final class Simulation {
             primeDay.classExposure = view.classExposure
             for (unitIndex, unit) in units.enumerated() {
                 var entry = primeDay.units[unit.name] ?? PrimeUnitDay()
-                let position = prime.position(in: unit)
+                let position = positions[unitIndex]
                 let before = pendingBefore[primeIndex][unitIndex]
                 if before > position.pending { entry.converted = (try? before.subtracting(position.pending)) ?? .zero }
                 entry.shares = position.shares
@@ -238,9 +238,11 @@ public final class Simulation {
     func allocate(_ prime: PrimeRuntime, day: Int, base: [[LuaTable.Entry]], at time: Timestamp) -> PrimeDay {
         var result = PrimeDay()
         for unit in units { collect(prime, from: unit, at: time) }
-        var view = prime.view(units: units, at: time)
+        let (initialView, positions) = prime.view(units: units, at: time, keepingPositions: true)
+        var view = initialView
         result.allowance = view.headroom
-        let context = PrimeContextBuilder.context(prime: prime, view: view, units: units, base: base, day: day, at: time)
+        let context = PrimeContextBuilder.context(prime: prime, view: view, positions: positions, units: units, base: base,
+                                                  day: day, at: time)
         let orders: [PrimeOrder]
         do {
             let (results, state) = try prime.policy.call("allocate", context: context, state: prime.state, clock: time)

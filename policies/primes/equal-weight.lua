@@ -38,7 +38,7 @@ function P.allocate(ctx)
   local orders = {}
   for _, name in ipairs(names) do
     local want = halo.min(part, sizing.cap(ctx, name, nil, budget))
-    local exposure = sizing.exposure(ctx, name)
+    local exposure = sizing.exposure(ctx, name, budget)
     if want > exposure then sizing.subscribe(ctx, orders, budget, name, want - exposure, p.min_order) end
   end
   return orders

@@ -13,6 +13,13 @@ local M = {}
 -- The Configurator grants at most x1.25 per hop (both max and slope).
 M.STEP = halo.amount("1.25")
 
+-- The smaller of two amounts (the first on a tie): halo.min for exactly two amounts, without
+-- its conversions. Sizing runs once per Unit per day, so it is worth the shortcut.
+local function smaller(a, b)
+  if b < a then return b end
+  return a
+end
+
 --- Exposure (value + pending) per asset class, from the Prime's positions.
 function M.class_exposure(ctx)
   local by_class = {}
@@ -25,33 +32,64 @@ function M.class_exposure(ctx)
 end
 
 --- A running budget for one allocate call: liquid USDS above a reserve, risk capital left.
+--- It also remembers what stays the same for the whole call (the caps the portfolio implies,
+--- parsed parameters), so sizing a hundred Units does not redo that work for each of them.
 function M.budget(ctx, reserve_share)
   local prime = ctx.prime
   local keep = prime.portfolio * halo.amount(reserve_share or "0")
   local usds = prime.usds > keep and (prime.usds - keep) or halo.zero()
   local risk = prime.encumbrance_limit > prime.encumbrance and (prime.encumbrance_limit - prime.encumbrance) or halo.zero()
-  return { usds = usds, risk = risk, classes = M.class_exposure(ctx) }
+  return {
+    usds = usds, risk = risk, classes = M.class_exposure(ctx),
+    -- Per-call constants, filled on first use.
+    positions = prime.positions, universe = ctx.universe,
+    share_caps = {}, class_rooms = {}, min_orders = {},
+  }
 end
 
---- Exposure to one Unit now.
-function M.exposure(ctx, name)
-  local position = ctx.prime.positions[name]
+-- The cap from the unit cap and an optional own share: the same for every Unit of one call,
+-- so it is kept in the budget (a budget made elsewhere without the cache still works).
+local function share_cap(ctx, own_share, budget)
+  local key = own_share or ""
+  local cache = budget.share_caps
+  local cap = cache and cache[key]
+  if cap == nil then
+    local portfolio = ctx.prime.portfolio
+    cap = portfolio * ctx.constraints.unit_cap
+    if own_share then cap = smaller(cap, portfolio * halo.amount(own_share)) end
+    if cache then cache[key] = cap end
+  end
+  return cap
+end
+
+-- The class cap as an amount of USDS (false: the class has no cap), kept in the budget.
+local function class_room(ctx, class, budget)
+  local cache = budget.class_rooms
+  local room = cache and cache[class]
+  if room == nil then
+    local class_cap = ctx.constraints.class_caps[class]
+    room = class_cap and ctx.prime.portfolio * class_cap or false
+    if cache then cache[class] = room end
+  end
+  return room
+end
+
+--- Exposure to one Unit now (`budget` optional: it only saves a lookup).
+function M.exposure(ctx, name, budget)
+  local position = (budget and budget.positions or ctx.prime.positions)[name]
   return position and position.exposure or halo.zero()
 end
 
 --- The cap on exposure to `name` from the Prime's constraints (unit cap, class cap) and an
 --- optional own share, as an amount of USDS.
 function M.cap(ctx, name, own_share, budget)
-  local unit = ctx.universe[name]
-  local portfolio = ctx.prime.portfolio
-  local cap = portfolio * ctx.constraints.unit_cap
-  if own_share then cap = halo.min(cap, portfolio * halo.amount(own_share)) end
-  local class_cap = ctx.constraints.class_caps[unit.class]
-  if class_cap then
-    local class_room = portfolio * class_cap
+  local unit = (budget.universe or ctx.universe)[name]
+  local cap = share_cap(ctx, own_share, budget)
+  local room = class_room(ctx, unit.class, budget)
+  if room then
     local used = budget.classes[unit.class] or halo.zero()
-    local left = class_room > used and (class_room - used) or halo.zero()
-    cap = halo.min(cap, M.exposure(ctx, name) + left)
+    local left = room > used and (room - used) or halo.zero()
+    cap = smaller(cap, M.exposure(ctx, name, budget) + left)
   end
   return cap
 end
@@ -60,17 +98,29 @@ end
 --- SORL raise when the deposit limit is what binds) to `orders`; updates `budget`.
 --- Returns the amount ordered.
 function M.subscribe(ctx, orders, budget, name, want, min_order)
-  local unit = ctx.universe[name]
+  local unit = (budget.universe or ctx.universe)[name]
   if want:is_zero() then return halo.zero() end
-  local amount = halo.min(want, unit.headroom, budget.usds)
-  if not unit.crr:is_zero() then amount = halo.min(amount, budget.risk / unit.crr) end
-  if want > unit.headroom then M.raise(ctx, orders, name) end
-  if amount < halo.amount(min_order or "1000") then return halo.zero() end
+  local headroom, crr = unit.headroom, unit.crr
+  local amount = smaller(smaller(want, headroom), budget.usds)
+  if not crr:is_zero() then amount = smaller(amount, budget.risk / crr) end
+  if want > headroom then M.raise(ctx, orders, name) end
+  if amount < M.min_order(min_order, budget) then return halo.zero() end
   orders[#orders + 1] = halo.orders.subscribe(name, amount)
   budget.usds = budget.usds - amount
-  budget.risk = budget.risk - halo.min(budget.risk, amount * unit.crr)
+  budget.risk = budget.risk - smaller(budget.risk, amount * crr)
   budget.classes[unit.class] = (budget.classes[unit.class] or halo.zero()) + amount
   return amount
+end
+
+--- `min_order` (a decimal string, default 1000 USDS) as an amount, parsed once per call.
+function M.min_order(min_order, budget)
+  local key = min_order or "1000"
+  local parsed = budget.min_orders and budget.min_orders[key]
+  if parsed == nil then
+    parsed = halo.amount(key)
+    if budget.min_orders then budget.min_orders[key] = parsed end
+  end
+  return parsed
 end
 
 --- Asks for +25 % on the Prime's deposit limit into `name` when the Configurator would accept it.

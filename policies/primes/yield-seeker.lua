@@ -45,7 +45,7 @@ function P.allocate(ctx)
   end)
   for _, name in ipairs(names) do
     local cap = sizing.cap(ctx, name, p.max_unit_share or "0.25", budget)
-    local exposure = sizing.exposure(ctx, name)
+    local exposure = sizing.exposure(ctx, name, budget)
     if cap > exposure then
       sizing.subscribe(ctx, orders, budget, name, cap - exposure, p.min_order)
     end
