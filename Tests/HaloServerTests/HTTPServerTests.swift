@@ -152,25 +152,32 @@ final class HTTPServerTests: XCTestCase {
 
     func testMetricsParseAsPrometheusText() throws {
         let server = try server()
-        // Other tests of this class post events, so hook calls may still be running: a scrape
-        // taken between a call's counter and its histogram is retried (bounded) until the
-        // Sentinel is idle and the two agree, as they must at rest.
+        // Other tests of this class post events, so the Sentinel may still be applying them: a
+        // scrape is compared with /v1/status and /v1/units read just before and just after it,
+        // and retried (bounded) until nothing moved in between and every hook call's counter
+        // and histogram agree, as they must at rest.
+        func counts(_ status: [String: Any]) -> [Int] {
+            [status["events_applied"] as? Int ?? -1, status["events_refused"] as? Int ?? -1]
+        }
         var reply = try server.request("/metrics")
         var metrics = try PrometheusText(reply.body)
+        var status: [String: Any] = [:]
+        var units: [String: Any] = [:]
         for _ in 0..<50 {
+            let before = try server.request("/v1/status").object
+            units = try server.request("/v1/units").object
+            reply = try server.request("/metrics")
+            metrics = try PrometheusText(reply.body)
+            status = try server.request("/v1/status").object
             let settled = ["clo-aaa-a", "mmf-a", "tbill-a"].allSatisfy { name in
                 metrics.value("halo_hook_duration_seconds_count", ["unit": name, "hook": "settle"])
                     == metrics.value("halo_hook_calls_total", ["unit": name, "hook": "settle"])
             }
-            if settled { break }
+            if settled && counts(before) == counts(status) { break }
             usleep(100_000)
-            reply = try server.request("/metrics")
-            metrics = try PrometheusText(reply.body)
         }
         XCTAssertEqual(reply.status, 200)
         XCTAssert(reply.headers["content-type"]?.hasPrefix("text/plain") == true)
-        let status = try server.request("/v1/status").object
-        let units = try server.request("/v1/units").object
         XCTAssertEqual(metrics.families["halo_events_applied_total"]?.type, "counter")
         XCTAssertEqual(metrics.value("halo_events_applied_total"), Double(status["events_applied"] as? Int ?? -1))
         XCTAssertEqual(metrics.value("halo_events_refused_total"), Double(status["events_refused"] as? Int ?? -1))
