@@ -54,7 +54,7 @@ sanitize: setup
 	mkdir -p .build
 	$(CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$$(pkg-config --cflags lua5.4) -ISources/LuaShim -ISources/LuaShim/include \
-		Sources/LuaShim/*.c Tests/ShimSanitize/amount_sanitize.c $$(pkg-config --libs lua5.4) -lpthread \
+		Sources/LuaShim/*.c Tests/ShimSanitize/*.c $$(pkg-config --libs lua5.4) -lpthread \
 		-o $(SANITIZE_BIN)
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(SANITIZE_BIN) 20000
 

@@ -298,6 +298,8 @@ static int run_lua(void) {
   return ok;
 }
 
+int marshal_checks(void);
+
 int main(int argc, char **argv) {
   int rounds = argc > 1 ? atoi(argv[1]) : 20000;
   for (int e1 = 0; e1 < 8; e1++)
@@ -314,5 +316,6 @@ int main(int argc, char **argv) {
   int lua_ok = run_lua();
   printf("amount sanitize: %d random rounds + edges, %d mismatches; Lua amount tests %s\n", rounds, failures,
          lua_ok ? "passed" : "FAILED");
-  return failures == 0 && lua_ok ? 0 : 1;
+  int marshal_failures = marshal_checks();  /* marshal_sanitize.c: the lazy ctx */
+  return failures == 0 && lua_ok && marshal_failures == 0 ? 0 : 1;
 }
