@@ -234,6 +234,28 @@ static int sb_next(lua_State *L) {
   return 1;
 }
 
+static int pairs_continue(lua_State *L, int status, lua_KContext k) {
+  (void)L; (void)status; (void)k;
+  return 3;
+}
+
+/* why: Lua's own pairs hands out Lua's raw `next` for a table without __pairs
+** (`local rawnext = pairs({})`), and that next, applied to a read-only proxy, walks its hidden
+** slots: the backing table of a light proxy, writable (attack: rawNextFromPairs). The
+** iterator handed out here is always the sandbox's next, which walks a proxy's contents. */
+static int sb_pairs(lua_State *L) {
+  luaL_checkany(L, 1);
+  if (luaL_getmetafield(L, 1, "__pairs") == LUA_TNIL) {
+    lua_pushcfunction(L, sb_next);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+  } else {
+    lua_pushvalue(L, 1);
+    lua_callk(L, 1, 3, 0, pairs_continue);
+  }
+  return 3;
+}
+
 static int sb_collectgarbage(lua_State *L) {
   const char *opt = luaL_optstring(L, 1, "collect");
   if (strcmp(opt, "count") != 0)
@@ -801,6 +823,7 @@ int halo_open_profile(lua_State *L) {
   replace(L, g, "rawset", sb_rawset, 0);
   replace(L, g, "collectgarbage", sb_collectgarbage, 0);
   replace(L, g, "require", sb_require, 0);
+  replace(L, g, "pairs", sb_pairs, 0);
   replace(L, g, "next", sb_next, 0);
 
   t = open_library(L, "string", luaopen_string);
