@@ -298,8 +298,9 @@ static void anchor_reference(lua_State *L, reader *r, int32_t id) {
   lua_pop(L, 1);
 }
 
-/* Steps over one encoded value, checking bounds and depth as push_one does; references are
-** anchored unless they already are. */
+/* Steps over one encoded value, checking bounds; a table without references (or any table,
+** once anchored) is stepped over by its size, one that holds a reference is walked (depth
+** checked) so its references get anchored. Its nested levels are checked again when decoded. */
 static void skip_one(lua_State *L, reader *r, int depth) {
   uint32_t n;
   need(L, r, 1);
