@@ -81,8 +81,10 @@ final class PolicyHost {
 
     deinit { if CoverageCollector.shared.isOn { CoverageCollector.shared.absorb(sandbox.coveredLines(), policy: file) } }
 
-    /// Calls `hook` with `arguments`; the policy's state table is made from `state` and its
-    /// contents after a successful call are returned with the results.
+    /// Calls `hook` with `context` (and `extra`); `state` is the policy's writable `ctx.state`.
+    /// Returns the results and the state after a successful call: sanitized when the policy
+    /// changed it, `state` itself when it did not, so `state` must be a stored state (one this
+    /// method returned, or read back from the journal).
     func call(_ hook: String, context: LuaTable, state: LuaTable, extra: [LuaValue] = [], clock: Timestamp)
         throws(PolicyFailure) -> (results: [LuaValue], state: LuaTable)
     {

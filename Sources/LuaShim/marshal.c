@@ -470,16 +470,21 @@ static void push_one(lua_State *L, reader *r, int depth) {
   }
 }
 
-/* Pushes every value of the buffer, all built at once; returns how many. */
-int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
-  reader r = { p, p + n, p, 0, 0, 0, 0 };
+/* Pushes every value left in the reader; returns how many. */
+static int push_all(lua_State *L, reader *r) {
   int count = 0;
-  while (r.p < r.end) {
+  while (r->p < r->end) {
     luaL_checkstack(L, 2, "too many values");
-    push_one(L, &r, 0);
+    push_one(L, r, 0);
     count++;
   }
   return count;
+}
+
+/* Pushes every value of the buffer, all built at once; returns how many. */
+int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
+  reader r = { p, p + n, p, 0, 0, 0, 0 };
+  return push_all(L, &r);
 }
 
 /* Pushes every value of a call's argument buffer, frozen tables as lazy proxies over one
@@ -488,7 +493,7 @@ int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
 int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n, int state) {
   uint8_t *copy;
   reader r;
-  int count = 0, blob;
+  int count, blob;
   luaL_checkstack(L, 3, "too many values");
   copy = (uint8_t *)lua_newuserdatauv(L, n > 0 ? n : 1, 1);
   if (n > 0) memcpy(copy, p, n);
@@ -500,11 +505,7 @@ int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n, int state) {
   r.anchored = 0;
   r.state = state;
   r.proxymt = blob + 1;
-  while (r.p < r.end) {
-    luaL_checkstack(L, 2, "too many values");
-    push_one(L, &r, 0);
-    count++;
-  }
+  count = push_all(L, &r);
   lua_remove(L, blob + 1);  /* the metatable */
   lua_remove(L, blob);      /* the blob: the lazy proxies keep it alive */
   return count;
