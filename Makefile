@@ -57,6 +57,12 @@ sanitize: setup
 		Sources/LuaShim/*.c Tests/ShimSanitize/*.c $$(pkg-config --libs lua5.4) -lpthread \
 		-o $(SANITIZE_BIN)
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(SANITIZE_BIN) 20000
+	# Again with the allocator's small-block free lists on (they are off under ASan by default).
+	$(CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DHALO_SLAB_ON=1 \
+		$$(pkg-config --cflags lua5.4) -ISources/LuaShim -ISources/LuaShim/include \
+		Sources/LuaShim/*.c Tests/ShimSanitize/*.c $$(pkg-config --libs lua5.4) -lpthread \
+		-o $(SANITIZE_BIN)-slab
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(SANITIZE_BIN)-slab 2000
 
 clean:
 	rm -rf .build

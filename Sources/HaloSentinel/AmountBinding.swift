@@ -37,6 +37,18 @@ enum AmountBinding {
         return .userdata(LuaUserdata(typeName: typeName, bytes: bytes))
     }
 
+    /// Writes an amount's payload (33 bytes: units little-endian, then decimals) into `buffer`.
+    @inline(__always) static func store(_ units: UInt256, _ decimals: UInt8, into buffer: UnsafeMutableRawBufferPointer) {
+        units.storeBytes(into: buffer)
+        buffer[32] = decimals
+    }
+
+    /// The id of `halo.amount` among `types` (every policy host registers it first).
+    static func typeID(in types: LuaUserdataTypes) -> Int32 {
+        guard let id = types.id(typeName) else { preconditionFailure("halo.amount is not registered in this sandbox") }
+        return id
+    }
+
     /// The amount in a Lua userdata payload, if it is one.
     static func amount(fromPayload bytes: [UInt8]) -> Amount? {
         guard bytes.count == payloadSize else { return nil }

@@ -16,61 +16,132 @@ public enum Benchmarks {
     {
         let host = try PolicyHost(file: policy, limits: PolicyLimits(instructions: 10_000_000, memoryBytes: 64 << 20, wallTimeMilliseconds: 10_000),
                                   stdlib: stdlib, pin: nil, nativeAmounts: nativeAmounts)
-        let context = benchmarkContext()
+        let types = host.userdataTypes
         let clock = Timestamp(seconds: 1_772_629_200)
-        let first = try host.call("settle", context: context, state: LuaTable(), clock: clock)
+        let first = try host.call("settle", encodedContext: benchmarkContext(types: types), state: LuaTable(), clock: clock)
         let decision = ContextBuilder.json(first.results.first ?? .nil)
-        for _ in 0..<max(1, iterations / 10) { _ = try host.call("settle", context: context, state: LuaTable(), clock: clock) }
+        for _ in 0..<max(1, iterations / 10) {
+            _ = try host.call("settle", encodedContext: benchmarkContext(types: types), state: LuaTable(), clock: clock)
+        }
+        // Each call writes its ctx, as the runtime does and as the C baseline does.
         let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<iterations { _ = try host.call("settle", context: context, state: LuaTable(), clock: clock) }
+        for _ in 0..<iterations { _ = try host.call("settle", encodedContext: benchmarkContext(types: types), state: LuaTable(), clock: clock) }
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         return (Double(elapsed) / Double(iterations), host.memoryInUse, decision)
     }
 
-    /// The ctx of the policy-call figure; every value mirrors the C baseline's.
-    static func benchmarkContext() -> LuaTable {
-        func amount(_ text: String) -> LuaValue { AmountBinding.value(try! Amount(parsing: text)) }
-        func record(_ fields: [(String, LuaValue)]) -> LuaValue { ContextBuilder.record(fields) }
-        let report = record([("time", .integer(1_772_614_800)), ("nav", amount("1.00012")), ("holdings", amount("40000000")),
-                             ("capacity", amount("20000000")), ("liquidity", amount("15000000")), ("price", amount("1.00011"))])
-        var ctx = LuaTable(frozen: true)
-        ctx.set("time", .integer(1_772_629_200))
-        ctx.set("time_iso", .string("2026-03-04T13:00:00Z"))
-        ctx.set("unit", .string("tbill-a"))
-        ctx.set("hook", .string("settle"))
-        ctx.set("assets", record([("underlying", .string("USDS")), ("share", .string("TBILL-A"))]))
-        ctx.set("params", record([("stale_report_after", .string("36h")), ("manager_silent_after", .string("7d")),
-                                  ("nav_tolerance", .string("0.01")), ("max_daily_capacity", .string("50000000")),
-                                  ("max_rate_increase_per_day", .string("0.001")), ("critical_nav_drop", .string("0.02")),
-                                  ("capacity_buffer_ratio", .string("0.8"))]))
-        ctx.set("report", report)
-        ctx.set("reports", .table(LuaTable(array: [report], frozen: true)))
-        ctx.set("queues", record([
-            ("subscribe", record([("status", .string("locked")), ("generation", .integer(3)), ("total_shares", amount("4500000")),
-                                  ("total_underlying", amount("4500000")), ("reward_per_token", amount("0.99988"))])),
-            ("redeem", record([("status", .string("locked")), ("generation", .integer(1)), ("total_shares", amount("500000")),
-                               ("total_underlying", amount("500000")), ("reward_per_token", amount("0"))])),
-        ]))
-        ctx.set("rate_limits", record([
-            ("deposit", record([("unlimited", .boolean(false)), ("current", amount("10000000")), ("max", amount("10000000")),
-                                ("slope", amount("115.74074074074074074")), ("last_amount", amount("10000000")),
-                                ("last_updated", .integer(1_772_560_800))])),
-            ("withdraw", record([("unlimited", .boolean(true))])),
-        ]))
-        ctx.set("exchange_rate", amount("1.00006"))
-        ctx.set("last_settlement", record([("time", .integer(1_772_553_600)), ("exchange_rate", amount("1.00006"))]))
-        ctx.set("cycle", record([("lock_time", .integer(1_772_629_200)), ("settle_time", .integer(1_772_640_000)),
-                                 ("seconds_since_last_settlement", .integer(86_400)), ("days_since_last_settlement", .integer(1))]))
-        ctx.set("ledger", record([("balances", record([
-            ("grove", record([("USDS", amount("25000000"))])),
-            ("spark", record([("TBILL-A", amount("3000000")), ("USDS", amount("20000000"))])),
-            ("unit:redeem-queue", record([("TBILL-A", amount("500000"))])),
-            ("unit:subscribe-queue", record([("USDS", amount("4500000"))])),
-        ]))]))
-        ctx.set("flags", record([("subscriptions_halted", .boolean(false)), ("relayer_frozen", .boolean(false)),
-                                 ("skip_next_cycle", .boolean(false)), ("migrating", .boolean(false))]))
-        return ctx
+    /// The ctx of the policy-call figure, written for `types` as the runtime writes a hook's
+    /// ctx (the C baseline, too, builds its ctx on every call); every value mirrors the C
+    /// baseline's.
+    static func benchmarkContext(types: LuaUserdataTypes) -> EncodedLuaTable {
+        let amountType = AmountBinding.typeID(in: types)
+        var ctx = LuaTableWriter(types: types)
+        // The amounts are parsed once (the runtime holds money as values, and so does the C
+        // baseline): a call writes them, it does not parse them.
+        let amounts = benchmarkAmounts
+        func amount(_ key: String, _ value: Amount, into ctx: inout LuaTableWriter) {
+            ctx.set(key, amount: value.units, decimals: value.decimals, type: amountType)
+        }
+        func report(into ctx: inout LuaTableWriter) {
+            ctx.set("time", Int64(1_772_614_800))
+            amount("nav", amounts[0], into: &ctx)
+            amount("holdings", amounts[1], into: &ctx)
+            amount("capacity", amounts[2], into: &ctx)
+            amount("liquidity", amounts[3], into: &ctx)
+            amount("price", amounts[4], into: &ctx)
+        }
+        ctx.set("time", Int64(1_772_629_200))
+        ctx.set("time_iso", "2026-03-04T13:00:00Z")
+        ctx.set("unit", "tbill-a")
+        ctx.set("hook", "settle")
+        ctx.openTable("assets")
+        ctx.set("underlying", "USDS")
+        ctx.set("share", "TBILL-A")
+        ctx.closeTable()
+        ctx.openTable("params")
+        for (key, value) in benchmarkParams { ctx.set(key, value) }
+        ctx.closeTable()
+        ctx.openTable("report")
+        report(into: &ctx)
+        ctx.closeTable()
+        ctx.openTable("reports")
+        ctx.openTable(index: 1)
+        report(into: &ctx)
+        ctx.closeTable()
+        ctx.closeTable()
+        ctx.openTable("queues")
+        for (name, generation, total, rate) in [("subscribe", Int64(3), amounts[8], amounts[9]), ("redeem", Int64(1), amounts[10], amounts[11])] {
+            ctx.openTable(name)
+            ctx.set("status", "locked")
+            ctx.set("generation", generation)
+            amount("total_shares", total, into: &ctx)
+            amount("total_underlying", total, into: &ctx)
+            amount("reward_per_token", rate, into: &ctx)
+            ctx.closeTable()
+        }
+        ctx.closeTable()
+        ctx.openTable("rate_limits")
+        ctx.openTable("deposit")
+        ctx.set("unlimited", false)
+        amount("current", amounts[5], into: &ctx)
+        amount("max", amounts[5], into: &ctx)
+        amount("slope", amounts[6], into: &ctx)
+        amount("last_amount", amounts[5], into: &ctx)
+        ctx.set("last_updated", Int64(1_772_560_800))
+        ctx.closeTable()
+        ctx.openTable("withdraw")
+        ctx.set("unlimited", true)
+        ctx.closeTable()
+        ctx.closeTable()
+        amount("exchange_rate", amounts[7], into: &ctx)
+        ctx.openTable("last_settlement")
+        ctx.set("time", Int64(1_772_553_600))
+        amount("exchange_rate", amounts[7], into: &ctx)
+        ctx.closeTable()
+        ctx.openTable("cycle")
+        ctx.set("lock_time", Int64(1_772_629_200))
+        ctx.set("settle_time", Int64(1_772_640_000))
+        ctx.set("seconds_since_last_settlement", Int64(86_400))
+        ctx.set("days_since_last_settlement", Int64(1))
+        ctx.closeTable()
+        ctx.openTable("ledger")
+        ctx.openTable("balances")
+        ctx.openTable("grove")
+        amount("USDS", amounts[12], into: &ctx)
+        ctx.closeTable()
+        ctx.openTable("spark")
+        amount("TBILL-A", amounts[13], into: &ctx)
+        amount("USDS", amounts[2], into: &ctx)
+        ctx.closeTable()
+        ctx.openTable("unit:redeem-queue")
+        amount("TBILL-A", amounts[10], into: &ctx)
+        ctx.closeTable()
+        ctx.openTable("unit:subscribe-queue")
+        amount("USDS", amounts[8], into: &ctx)
+        ctx.closeTable()
+        ctx.closeTable()
+        ctx.closeTable()
+        ctx.openTable("flags")
+        ctx.set("subscriptions_halted", false)
+        ctx.set("relayer_frozen", false)
+        ctx.set("skip_next_cycle", false)
+        ctx.set("migrating", false)
+        ctx.closeTable()
+        return ctx.finish()
     }
+
+    /// Every amount of ``benchmarkContext(types:)``, parsed once.
+    static let benchmarkAmounts: [Amount] = [
+        "1.00012", "40000000", "20000000", "15000000", "1.00011", "10000000", "115.74074074074074074", "1.00006",
+        "4500000", "0.99988", "500000", "0", "25000000", "3000000",
+    ].map { try! Amount(parsing: $0) }
+
+    /// The Unit params of ``benchmarkContext(types:)``, in order.
+    static let benchmarkParams: [(String, String)] = [
+        ("stale_report_after", "36h"), ("manager_silent_after", "7d"), ("nav_tolerance", "0.01"),
+        ("max_daily_capacity", "50000000"), ("max_rate_increase_per_day", "0.001"), ("critical_nav_drop", "0.02"),
+        ("capacity_buffer_ratio", "0.8"),
+    ]
 
     /// Simulated days per second: every Unit of `halo` on the daily clock for `days` days with
     /// `accounts` Primes, each business day a manager report per Unit, a subscription from one

@@ -4,91 +4,164 @@ import LuaSandbox
 
 /// Builds the read-only `ctx` a hook receives: every table frozen, amounts exact.
 enum ContextBuilder {
-    static func context(for sentinel: UnitSentinel, hook: String, cycle: CycleInfo?) -> LuaTable {
+    /// The ctx of `hook`, written straight into a policy call's buffer format for `types`
+    /// (the host's): no ``LuaTable`` tree, one pass over the Unit's state.
+    static func context(for sentinel: UnitSentinel, hook: String, cycle: CycleInfo?, types: LuaUserdataTypes) -> EncodedLuaTable {
         let unit = sentinel.unit
         let artifact = sentinel.artifact
         let now = sentinel.now
-        var ctx = LuaTable(frozen: true)
-        ctx.set("time", .integer(now.seconds))
-        ctx.set("time_iso", .string(now.iso8601))
-        ctx.set("unit", .string(artifact.name))
-        ctx.set("hook", .string(hook))
-        ctx.set("assets", record([("underlying", .string(artifact.underlying)), ("share", .string(artifact.share))]))
-        ctx.set("params", record(artifact.params.map { ($0.key, LuaValue.string($0.value)) }))
-        if let latest = sentinel.reports.last { ctx.set("report", report(latest)) }
-        ctx.set("reports", .table(LuaTable(array: sentinel.reports.map(report), frozen: true)))
+        let amountType = AmountBinding.typeID(in: types)
+        var ctx = LuaTableWriter(types: types)
+        ctx.set("time", now.seconds)
+        ctx.set("time_iso", now.iso8601)
+        ctx.set("unit", artifact.name)
+        ctx.set("hook", hook)
+        ctx.openTable("assets")
+        ctx.set("underlying", artifact.underlying)
+        ctx.set("share", artifact.share)
+        ctx.closeTable()
+        ctx.openTable("params")
+        for param in artifact.params { ctx.set(param.key, param.value) }
+        ctx.closeTable()
+        if let latest = sentinel.reports.last {
+            ctx.openTable("report")
+            writeReport(latest, into: &ctx, amountType: amountType)
+            ctx.closeTable()
+        }
+        ctx.openTable("reports")
+        for (index, report) in sentinel.reports.enumerated() {
+            ctx.openTable(index: Int64(index + 1))
+            writeReport(report, into: &ctx, amountType: amountType)
+            ctx.closeTable()
+        }
+        ctx.closeTable()
 
         let underlyingDecimals = UInt8(artifact.decimals(of: artifact.underlying))
         let shareDecimals = UInt8(artifact.decimals(of: artifact.share))
-        ctx.set("queues", record([
-            ("subscribe", queue(unit.subscribeQueue, decimals: underlyingDecimals, shareDecimals: underlyingDecimals)),
-            ("redeem", queue(unit.redeemQueue, decimals: shareDecimals, shareDecimals: shareDecimals)),
-        ]))
+        ctx.openTable("queues")
+        writeQueue("subscribe", unit.subscribeQueue, decimals: underlyingDecimals, shareDecimals: underlyingDecimals, into: &ctx, amountType: amountType)
+        writeQueue("redeem", unit.redeemQueue, decimals: shareDecimals, shareDecimals: shareDecimals, into: &ctx, amountType: amountType)
+        ctx.closeTable()
 
-        var limits: [(String, LuaValue)] = []
+        ctx.openTable("rate_limits")
         for key in unit.rateLimits.keys.sorted() {
             guard let limit = unit.rateLimits.limit(key) else { continue }
+            ctx.openTable(key)
             if limit.isUnlimited {
-                limits.append((key, record([("unlimited", .boolean(true))])))
+                ctx.set("unlimited", true)
             } else {
-                limits.append((key, record([
-                    ("unlimited", .boolean(false)),
-                    ("current", amount(limit.current(at: now), underlyingDecimals)),
-                    ("max", amount(limit.maxAmount, underlyingDecimals)),
-                    ("slope", amount(limit.slope, underlyingDecimals)),
-                    ("last_amount", amount(limit.lastAmount, underlyingDecimals)),
-                    ("last_updated", .integer(limit.lastUpdated.seconds)),
-                ])))
+                ctx.set("unlimited", false)
+                ctx.set("current", amount: limit.current(at: now), decimals: underlyingDecimals, type: amountType)
+                ctx.set("max", amount: limit.maxAmount, decimals: underlyingDecimals, type: amountType)
+                ctx.set("slope", amount: limit.slope, decimals: underlyingDecimals, type: amountType)
+                ctx.set("last_amount", amount: limit.lastAmount, decimals: underlyingDecimals, type: amountType)
+                ctx.set("last_updated", limit.lastUpdated.seconds)
             }
+            ctx.closeTable()
         }
-        ctx.set("rate_limits", record(limits))
-        ctx.set("exchange_rate", AmountBinding.value(Amount(units: unit.exchangeRate.wad, decimals: 18)))
+        ctx.closeTable()
+        ctx.set("exchange_rate", amount: unit.exchangeRate.wad, decimals: 18, type: amountType)
         if let last = sentinel.lastSettlement {
-            ctx.set("last_settlement", record([
-                ("time", .integer(last.time.seconds)),
-                ("exchange_rate", AmountBinding.value(Amount(units: last.rate.wad, decimals: 18))),
-            ]))
+            ctx.openTable("last_settlement")
+            ctx.set("time", last.time.seconds)
+            ctx.set("exchange_rate", amount: last.rate.wad, decimals: 18, type: amountType)
+            ctx.closeTable()
         }
         if let cycle {
             let since = cycle.lastSettlement.map { cycle.settleTime.seconds - $0.seconds }
-            var fields: [(String, LuaValue)] = [
-                ("lock_time", .integer(cycle.lockTime.seconds)),
-                ("settle_time", .integer(cycle.settleTime.seconds)),
-            ]
+            ctx.openTable("cycle")
+            ctx.set("lock_time", cycle.lockTime.seconds)
+            ctx.set("settle_time", cycle.settleTime.seconds)
             if let since {
-                fields.append(("seconds_since_last_settlement", .integer(since)))
-                fields.append(("days_since_last_settlement", .integer(max(1, since / 86_400))))
+                ctx.set("seconds_since_last_settlement", since)
+                ctx.set("days_since_last_settlement", max(1, since / 86_400))
             } else {
-                fields.append(("days_since_last_settlement", .integer(1)))
+                ctx.set("days_since_last_settlement", Int64(1))
             }
-            ctx.set("cycle", record(fields))
+            ctx.closeTable()
         }
 
         // The Unit's own accounts and the supply of each asset: what a settlement decision
         // needs. Primes' individual balances are left out so a call costs the same with ten
         // accounts or a million (`halo bench`'s dry-run year).
-        var balances: [(String, LuaValue)] = []
-        var supply: [(String, LuaValue)] = []
-        for account in [HaloUnit.subscribeQueueAccount, HaloUnit.redeemQueueAccount, HaloUnit.almProxyAccount,
-                        HaloUnit.assetManagerAccount].sorted() {
-            var entries: [(String, LuaValue)] = []
-            for asset in [artifact.share, artifact.underlying].sorted() {
+        let assets = [artifact.share, artifact.underlying].sorted()
+        ctx.openTable("ledger")
+        ctx.openTable("balances")
+        for account in unitAccounts {
+            ctx.openTable(account)
+            for asset in assets {
                 let units = unit.ledger.balance(of: account, asset: asset)
-                if !units.isZero { entries.append((asset, amount(units, UInt8(artifact.decimals(of: asset))))) }
+                if !units.isZero { ctx.set(asset, amount: units, decimals: UInt8(artifact.decimals(of: asset)), type: amountType) }
             }
-            balances.append((account, record(entries)))
+            ctx.closeTable()
         }
-        for asset in [artifact.share, artifact.underlying].sorted() {
-            supply.append((asset, amount(unit.ledger.supply(of: asset), UInt8(artifact.decimals(of: asset)))))
+        ctx.closeTable()
+        ctx.openTable("supply")
+        for asset in assets {
+            ctx.set(asset, amount: unit.ledger.supply(of: asset), decimals: UInt8(artifact.decimals(of: asset)), type: amountType)
         }
-        ctx.set("ledger", record([("balances", record(balances)), ("supply", record(supply))]))
-        ctx.set("flags", record([
-            ("subscriptions_halted", .boolean(unit.subscriptionsHalted)),
-            ("relayer_frozen", .boolean(unit.controller.isFrozen)),
-            ("skip_next_cycle", .boolean(sentinel.flags.skipNextCycle)),
-            ("migrating", .boolean(sentinel.flags.migrating)),
-        ]))
-        return ctx
+        ctx.closeTable()
+        ctx.closeTable()
+        ctx.openTable("flags")
+        ctx.set("subscriptions_halted", unit.subscriptionsHalted)
+        ctx.set("relayer_frozen", unit.controller.isFrozen)
+        ctx.set("skip_next_cycle", sentinel.flags.skipNextCycle)
+        ctx.set("migrating", sentinel.flags.migrating)
+        ctx.closeTable()
+        return ctx.finish()
+    }
+
+    /// The Unit's accounts in the ctx's `ledger.balances`, sorted.
+    static let unitAccounts = [HaloUnit.subscribeQueueAccount, HaloUnit.redeemQueueAccount, HaloUnit.almProxyAccount,
+                               HaloUnit.assetManagerAccount].sorted()
+
+    static func writeQueue(_ key: String, _ queue: LCTSQueue, decimals: UInt8, shareDecimals: UInt8,
+                           into ctx: inout LuaTableWriter, amountType: Int32) {
+        ctx.openTable(key)
+        ctx.set("status", queue.status.rawValue)
+        ctx.set("generation", Int64(queue.generation))
+        ctx.set("total_shares", amount: queue.totalShares, decimals: shareDecimals, type: amountType)
+        ctx.set("total_underlying", amount: queue.totalUnderlying, decimals: decimals, type: amountType)
+        ctx.set("reward_per_token", amount: queue.reportedRewardPerToken, decimals: 18, type: amountType)
+        ctx.closeTable()
+    }
+
+    /// A report's fields into the open table: `time`, then each field in order.
+    static func writeReport(_ report: ManagerReport, into ctx: inout LuaTableWriter, amountType: Int32) {
+        ctx.set("time", report.time.seconds)
+        for field in report.fields { writeValue(field.value, key: field.name, into: &ctx, amountType: amountType) }
+    }
+
+    static func writeValue(_ value: ReportValue, key: String, into ctx: inout LuaTableWriter, amountType: Int32) {
+        switch value {
+        case .amount(let amount): ctx.set(key, amount: amount.units, decimals: amount.decimals, type: amountType)
+        case .text(let text): ctx.set(key, text)
+        case .bool(let flag): ctx.set(key, flag)
+        case .list(let values):
+            ctx.openTable(key)
+            for (index, element) in values.enumerated() { writeValue(element, index: Int64(index + 1), into: &ctx, amountType: amountType) }
+            ctx.closeTable()
+        case .record(let fields):
+            ctx.openTable(key)
+            for field in fields { writeValue(field.value, key: field.name, into: &ctx, amountType: amountType) }
+            ctx.closeTable()
+        }
+    }
+
+    static func writeValue(_ value: ReportValue, index: Int64, into ctx: inout LuaTableWriter, amountType: Int32) {
+        switch value {
+        case .amount(let amount): ctx.set(index: index, userdata: amountType, size: AmountBinding.payloadSize) { AmountBinding.store(amount.units, amount.decimals, into: $0) }
+        case .text(let text): try? ctx.set(index: index, .string(text))
+        case .bool(let flag): try? ctx.set(index: index, .boolean(flag))
+        case .list(let values):
+            ctx.openTable(index: index)
+            for (position, element) in values.enumerated() { writeValue(element, index: Int64(position + 1), into: &ctx, amountType: amountType) }
+            ctx.closeTable()
+        case .record(let fields):
+            ctx.openTable(index: index)
+            for field in fields { writeValue(field.value, key: field.name, into: &ctx, amountType: amountType) }
+            ctx.closeTable()
+        }
     }
 
     static func record(_ fields: [(String, LuaValue)]) -> LuaValue {

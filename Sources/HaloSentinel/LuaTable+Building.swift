@@ -1,3 +1,4 @@
+import HaloCore
 import LuaSandbox
 
 extension LuaTable {
@@ -14,4 +15,12 @@ extension LuaTable {
 
     /// The entries as (key, value) pairs.
     var pairs: [(LuaValue, LuaValue)] { entries.map { ($0.key, $0.value) } }
+}
+
+extension LuaTableWriter {
+    /// `key` = a `halo.amount` of `units` base units with `decimals` decimals; `type` is
+    /// ``AmountBinding/typeID(in:)`` for the writer's types.
+    public mutating func set(_ key: String, amount units: UInt256, decimals: UInt8, type: Int32) {
+        set(key, userdata: type, size: AmountBinding.payloadSize) { AmountBinding.store(units, decimals, into: $0) }
+    }
 }

@@ -88,9 +88,30 @@ final class PolicyHost {
     func call(_ hook: String, context: LuaTable, state: LuaTable, extra: [LuaValue] = [], clock: Timestamp)
         throws(PolicyFailure) -> (results: [LuaValue], state: LuaTable)
     {
+        try call(state: state, clock: clock) { () throws(SandboxError) in
+            try sandbox.call(table, function: hook, context: context, state: state, extra: extra)
+        }
+    }
+
+    /// ``call(_:context:state:extra:clock:)`` with a ctx written by a ``LuaTableWriter`` for
+    /// this host's ``userdataTypes`` (how the runtime calls hooks: no ``LuaTable`` is built).
+    func call(_ hook: String, encodedContext context: EncodedLuaTable, state: LuaTable, extra: [LuaValue] = [], clock: Timestamp)
+        throws(PolicyFailure) -> (results: [LuaValue], state: LuaTable)
+    {
+        try call(state: state, clock: clock) { () throws(SandboxError) in
+            try sandbox.call(table, function: hook, encodedContext: context, state: state, extra: extra)
+        }
+    }
+
+    /// The userdata types a ctx for this host is written with.
+    var userdataTypes: LuaUserdataTypes { sandbox.userdataTypes }
+
+    private func call(state: LuaTable, clock: Timestamp, _ invoke: () throws(SandboxError) -> (results: [LuaValue], state: LuaTable?))
+        throws(PolicyFailure) -> (results: [LuaValue], state: LuaTable)
+    {
         do {
             sandbox.clock = clock.seconds
-            let outcome = try sandbox.call(table, function: hook, context: context, state: state, extra: extra)
+            let outcome = try invoke()
             // A state the policy left as it came is the one it was given (sanitized when it
             // was stored): only a written state is converted and checked again.
             guard let written = outcome.state else { return (outcome.results, state) }

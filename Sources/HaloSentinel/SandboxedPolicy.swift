@@ -36,6 +36,21 @@ public final class SandboxedPolicy {
         try host.call(hook, context: context, state: state, clock: clock)
     }
 
+    /// ``call(_:context:state:clock:)`` with a ctx written for ``userdataTypes`` by a
+    /// ``LuaTableWriter`` (no ``LuaTable`` tree to build and encode).
+    public func call(_ hook: String, encodedContext context: EncodedLuaTable, state: LuaTable, clock: Timestamp) throws(PolicyFailure)
+        -> (results: [LuaValue], state: LuaTable)
+    {
+        try host.call(hook, encodedContext: context, state: state, clock: clock)
+    }
+
+    /// The userdata types a ctx for this policy is written with (the same for every policy:
+    /// each host registers the same types in the same order).
+    public var userdataTypes: LuaUserdataTypes { host.userdataTypes }
+
+    /// The id of `halo.amount` among `types`, for ``LuaTableWriter/set(_:amount:decimals:type:)``.
+    public static func amountType(in types: LuaUserdataTypes) -> Int32 { AmountBinding.typeID(in: types) }
+
     /// Lines the policy printed since the last call, drained.
     public func takePrinted() -> [String] { host.takePrinted() }
 

@@ -42,9 +42,9 @@ extension UnitSentinel {
         guard let host = host ?? policy else {
             return .failure(policyLoadFailure ?? PolicyFailure(code: "policy-error", message: "no policy is loaded"))
         }
-        let context = ContextBuilder.context(for: self, hook: hook, cycle: cycle)
+        let context = ContextBuilder.context(for: self, hook: hook, cycle: cycle, types: host.userdataTypes)
         if traceInputs {
-            var inputs = ContextBuilder.json(.table(context))
+            var inputs = ContextBuilder.json(.table(context.table))
             if case .object(var pairs) = inputs {
                 pairs.append(("state", StateStore.json(state)))
                 if !extra.isEmpty { pairs.append(("arguments", .array(extra.map { ContextBuilder.json($0) }))) }
@@ -54,7 +54,7 @@ extension UnitSentinel {
         }
         defer { printed.append(contentsOf: host.takePrinted()) }
         do {
-            let (results, newState) = try host.call(hook, context: context, state: state, extra: extra, clock: time)
+            let (results, newState) = try host.call(hook, encodedContext: context, state: state, extra: extra, clock: time)
             state = newState
             return .success(results)
         } catch {

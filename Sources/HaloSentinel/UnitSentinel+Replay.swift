@@ -34,8 +34,8 @@ extension UnitSentinel {
         // A hook the shadow does not define would not have been called: no answer.
         guard shadow.host.hooks.contains(hook) else { return }
         do throws(PolicyFailure) {
-            let context = ContextBuilder.context(for: self, hook: hook, cycle: cycle)
-            let (results, _) = try shadow.host.call(hook, context: context, state: state, extra: extra, clock: time)
+            let context = ContextBuilder.context(for: self, hook: hook, cycle: cycle, types: shadow.host.userdataTypes)
+            let (results, _) = try shadow.host.call(hook, encodedContext: context, state: state, extra: extra, clock: time)
             let result: JSONValue
             switch hook {
             case "settle":

@@ -85,9 +85,10 @@ public enum PrimeChecker {
         report.items.append(("policy loads with an allocate hook", true, "\(artifact.policyFile) sha256 \(runtime.policy.sha256.prefix(12))… (\(pin))", nil))
         let now = Timestamp(seconds: 1_772_409_600)
         let view = runtime.view(units: [], at: now)
-        let context = PrimeContextBuilder.context(prime: runtime, view: view, positions: [], units: [], base: [], day: 1, at: now)
+        let context = PrimeContextBuilder.context(prime: runtime, view: view, positions: [], units: [], base: [], day: 1, at: now,
+                                                  types: runtime.policy.userdataTypes)
         do {
-            let (results, _) = try runtime.policy.call("allocate", context: context, state: runtime.state, clock: now)
+            let (results, _) = try runtime.policy.call("allocate", encodedContext: context, state: runtime.state, clock: now)
             let orders = try OrderValidator.orders(results) { _ in 18 }
             report.items.append(("allocate runs on an empty universe", true, "\(orders.count) orders", nil))
         } catch {

@@ -6,104 +6,119 @@ import LuaSandbox
 /// Builds the read-only `ctx` of a Prime's `allocate`: the Prime (balances, capital,
 /// encumbrance, positions) and the universe (every Unit of every Halo it is given).
 ///
-/// The Unit part that is the same for every Prime is built once per day (``universeBase``);
-/// each Prime adds its own rate-limit headroom.
+/// The Unit part that is the same for every Prime is written once per day (``universeBase``)
+/// and copied into each Prime's ctx, which adds the Prime's own rate-limit headroom. The ctx
+/// is written straight in the sandbox's buffer format (``LuaTableWriter``).
 enum PrimeContextBuilder {
     /// End-of-day exchange rates in `universe[unit].rate_history`, oldest first.
     static let rateHistoryLength = 8
 
-    static func record(_ fields: [(String, LuaValue)]) -> LuaValue {
-        .table(LuaTable(entries: fields.map { LuaTable.Entry(key: .string($0.0), value: $0.1) }, frozen: true))
-    }
-
-    static func amount(_ units: UInt256, _ decimals: Int = 18) -> LuaValue {
-        SandboxedPolicy.value(Amount(units: units, decimals: UInt8(decimals)))
-    }
-
-    static func rate(_ rate: Rate) -> LuaValue { amount(rate.wad) }
-
-    static func queue(_ queue: LCTSQueue, decimals: Int) -> LuaValue {
-        record([("status", .string(queue.status.rawValue)), ("total_underlying", amount(queue.totalUnderlying, decimals))])
-    }
-
-    /// Per Unit, the fields every Prime sees alike.
-    static func universeBase(_ unit: SimulatedUnit) -> [LuaTable.Entry] {
+    /// Per Unit, the fields every Prime sees alike, written once a day for every Prime's
+    /// ctx (`types`: the Primes' ``SandboxedPolicy/userdataTypes``).
+    static func universeBase(_ unit: SimulatedUnit, types: LuaUserdataTypes) -> LuaTableFragment {
         let core = unit.sentinel.unit
-        var fields: [(String, LuaValue)] = [
-            ("halo", .string(unit.halo)),
-            ("class", .string(unit.assetClass)),
-            ("crr", rate(unit.crr)),
-            ("onboarded", .boolean(unit.onboarded)),
-            ("subscriptions_halted", .boolean(core.subscriptionsHalted)),
-            ("exchange_rate", rate(core.exchangeRate)),
-            // A week and a day: enough for a policy's own yield estimate; `apy_30d` covers the month.
-            ("rate_history", .table(LuaTable(array: unit.rateHistory.suffix(rateHistoryLength).map(rate), frozen: true))),
-            ("apy_30d", SandboxedPolicy.value(unit.apy30d)),
-            ("queues", record([("subscribe", queue(core.subscribeQueue, decimals: 18)),
-                               ("redeem", queue(core.redeemQueue, decimals: unit.shareDecimals))])),
-        ]
-        if let deposit = core.rateLimits.limit(HaloUnit.depositKey), !deposit.isUnlimited {
-            fields.append(("deposit_headroom", amount(deposit.current(at: unit.sentinel.now))))
+        let amountType = SandboxedPolicy.amountType(in: types)
+        var fields = LuaTableWriter(fragmentFor: types)
+        fields.set("halo", unit.halo)
+        fields.set("class", unit.assetClass)
+        fields.set("crr", amount: unit.crr.wad, decimals: 18, type: amountType)
+        fields.set("onboarded", unit.onboarded)
+        fields.set("subscriptions_halted", core.subscriptionsHalted)
+        fields.set("exchange_rate", amount: core.exchangeRate.wad, decimals: 18, type: amountType)
+        // A week and a day: enough for a policy's own yield estimate; `apy_30d` covers the month.
+        fields.openTable("rate_history")
+        for (index, rate) in unit.rateHistory.suffix(rateHistoryLength).enumerated() {
+            fields.set(index: Int64(index + 1), userdata: amountType, size: amountPayloadSize) { buffer in
+                rate.wad.storeBytes(into: buffer)
+                buffer[32] = 18
+            }
         }
-        return fields.map { LuaTable.Entry(key: .string($0.0), value: $0.1) }
+        fields.closeTable()
+        fields.set("apy_30d", amount: unit.apy30d.units, decimals: unit.apy30d.decimals, type: amountType)
+        fields.openTable("queues")
+        for (name, queue, decimals) in [("subscribe", core.subscribeQueue, 18), ("redeem", core.redeemQueue, unit.shareDecimals)] {
+            fields.openTable(name)
+            fields.set("status", queue.status.rawValue)
+            fields.set("total_underlying", amount: queue.totalUnderlying, decimals: UInt8(decimals), type: amountType)
+            fields.closeTable()
+        }
+        fields.closeTable()
+        if let deposit = core.rateLimits.limit(HaloUnit.depositKey), !deposit.isUnlimited {
+            fields.set("deposit_headroom", amount: deposit.current(at: unit.sentinel.now), decimals: 18, type: amountType)
+        }
+        return fields.finishFragment()
     }
 
-    /// `positions`: each Unit's ``PrimeRuntime/position(in:)`` in `units` order, as `view` was made from.
+    /// Bytes of a `halo.amount` payload: 32 of units, one of decimals.
+    static let amountPayloadSize = 33
+
+    /// `positions`: each Unit's ``PrimeRuntime/position(in:)`` in `units` order, as `view` was
+    /// made from; `base`: each Unit's ``universeBase(_:types:)``, written for `types`.
     static func context(prime: PrimeRuntime, view: PrimeView, positions: [PrimeRuntime.Position], units: [SimulatedUnit],
-                        base: [[LuaTable.Entry]], day: Int, at time: Timestamp) -> LuaTable {
+                        base: [LuaTableFragment], day: Int, at time: Timestamp, types: LuaUserdataTypes) -> EncodedLuaTable {
         let artifact = prime.artifact
-        var positionEntries: [LuaTable.Entry] = []
-        var universe: [LuaTable.Entry] = []
-        universe.reserveCapacity(units.count)
+        let amountType = SandboxedPolicy.amountType(in: types)
+        var ctx = LuaTableWriter(types: types)
+        ctx.set("time", time.seconds)
+        ctx.set("time_iso", time.iso8601)
+        ctx.set("day", Int64(day))
+        ctx.openTable("params")
+        for param in artifact.params { ctx.set(param.key, param.value) }
+        ctx.closeTable()
+        ctx.openTable("constraints")
+        ctx.set("encumbrance_max", amount: artifact.constraints.encumbranceMax.wad, decimals: 18, type: amountType)
+        ctx.set("unit_cap", amount: artifact.constraints.unitCap.wad, decimals: 18, type: amountType)
+        ctx.openTable("class_caps")
+        for key in artifact.constraints.classCaps.keys.sorted() {
+            ctx.set(key, amount: artifact.constraints.classCaps[key]!.wad, decimals: 18, type: amountType)
+        }
+        ctx.closeTable()
+        ctx.closeTable()
+        ctx.openTable("prime")
+        ctx.set("name", artifact.name)
+        ctx.set("usds", amount: view.usds, decimals: 18, type: amountType)
+        ctx.set("capital", amount: artifact.capital.units, decimals: 18, type: amountType)
+        ctx.set("encumbrance", amount: view.encumbrance, decimals: 18, type: amountType)
+        ctx.set("encumbrance_limit", amount: view.encumbranceLimit, decimals: 18, type: amountType)
+        ctx.set("portfolio", amount: view.portfolio, decimals: 18, type: amountType)
+        ctx.openTable("positions")
         for (index, unit) in units.enumerated() {
-            var entries: [LuaTable.Entry] = []
-            entries.reserveCapacity(base[index].count + 2)
-            entries.append(contentsOf: base[index])
+            guard let exposure = view.exposure[unit.name] else { continue }
+            let position = positions[index]
+            let shareDecimals = UInt8(unit.shareDecimals)
+            ctx.openTable(unit.name)
+            ctx.set("shares", amount: position.shares, decimals: shareDecimals, type: amountType)
+            ctx.set("held", amount: position.held, decimals: shareDecimals, type: amountType)
+            ctx.set("value", amount: position.value, decimals: 18, type: amountType)
+            ctx.set("pending", amount: position.pending, decimals: 18, type: amountType)
+            ctx.set("exposure", amount: exposure, decimals: 18, type: amountType)
+            ctx.closeTable()
+        }
+        ctx.closeTable()
+        ctx.closeTable()
+        ctx.openTable("universe")
+        for (index, unit) in units.enumerated() {
+            ctx.openTable(unit.name)
+            ctx.append(base[index])
             if let limit = prime.limits.limit(unit.name) {
-                let current = amount(limit.current(at: time))
-                entries.append(LuaTable.Entry(key: "headroom", value: current))
+                let current = limit.current(at: time)
+                ctx.set("headroom", amount: current, decimals: 18, type: amountType)
                 var next = time.seconds
                 if let last = prime.configurator.lastIncrease[unit.name] {
                     next = max(next, last.seconds + prime.configurator.hop.milliseconds / 1000)
                 }
-                entries.append(LuaTable.Entry(key: "rate_limit", value: record([
-                    ("max", amount(limit.maxAmount)), ("slope", amount(limit.slope)),
-                    ("current", current), ("next_increase", .integer(next)),
-                ])))
+                ctx.openTable("rate_limit")
+                ctx.set("max", amount: limit.maxAmount, decimals: 18, type: amountType)
+                ctx.set("slope", amount: limit.slope, decimals: 18, type: amountType)
+                ctx.set("current", amount: current, decimals: 18, type: amountType)
+                ctx.set("next_increase", next)
+                ctx.closeTable()
             } else {
-                entries.append(LuaTable.Entry(key: "headroom", value: amount(.zero)))
+                ctx.set("headroom", amount: .zero, decimals: 18, type: amountType)
             }
-            universe.append(LuaTable.Entry(key: .string(unit.name), value: .table(LuaTable(entries: entries, frozen: true))))
-            if let exposure = view.exposure[unit.name] {
-                let position = positions[index]
-                positionEntries.append(LuaTable.Entry(key: .string(unit.name), value: record([
-                    ("shares", amount(position.shares, unit.shareDecimals)), ("held", amount(position.held, unit.shareDecimals)),
-                    ("value", amount(position.value)), ("pending", amount(position.pending)), ("exposure", amount(exposure)),
-                ])))
-            }
+            ctx.closeTable()
         }
-        var classCaps: [(String, LuaValue)] = []
-        for key in artifact.constraints.classCaps.keys.sorted() { classCaps.append((key, rate(artifact.constraints.classCaps[key]!))) }
-        return LuaTable(entries: [
-            LuaTable.Entry(key: "time", value: .integer(time.seconds)),
-            LuaTable.Entry(key: "time_iso", value: .string(time.iso8601)),
-            LuaTable.Entry(key: "day", value: .integer(Int64(day))),
-            LuaTable.Entry(key: "params", value: record(artifact.params.map { ($0.key, LuaValue.string($0.value)) })),
-            LuaTable.Entry(key: "constraints", value: record([
-                ("encumbrance_max", rate(artifact.constraints.encumbranceMax)),
-                ("unit_cap", rate(artifact.constraints.unitCap)),
-                ("class_caps", record(classCaps)),
-            ])),
-            LuaTable.Entry(key: "prime", value: record([
-                ("name", .string(artifact.name)),
-                ("usds", amount(view.usds)),
-                ("capital", amount(artifact.capital.units)),
-                ("encumbrance", amount(view.encumbrance)),
-                ("encumbrance_limit", amount(view.encumbranceLimit)),
-                ("portfolio", amount(view.portfolio)),
-                ("positions", .table(LuaTable(entries: positionEntries, frozen: true))),
-            ])),
-            LuaTable.Entry(key: "universe", value: .table(LuaTable(entries: universe, frozen: true))),
-        ], frozen: true)
+        ctx.closeTable()
+        return ctx.finish()
     }
 }

@@ -127,7 +127,9 @@ public final class Simulation {
 
         let allocateTime = dayStart.adding(seconds: allocateOffset)
         for unit in units { unit.sentinel.advance(to: allocateTime) }
-        let base = units.map(PrimeContextBuilder.universeBase)
+        // Every Prime's sandbox registers the same userdata types: one base serves them all.
+        let types = primes.first?.policy.userdataTypes
+        let base = types.map { types in units.map { PrimeContextBuilder.universeBase($0, types: types) } } ?? []
         var queued: [String: UInt256] = [:]
         var refused: [String: [String: Int]] = [:]
         for prime in primes {
@@ -235,17 +237,20 @@ public final class Simulation {
 
     /// One Prime's round: claim what its positions earned, call `allocate`, check every order in
     /// ``OrderValidator`` and apply the ones that pass. A failed call changes nothing.
-    func allocate(_ prime: PrimeRuntime, day: Int, base: [[LuaTable.Entry]], at time: Timestamp) -> PrimeDay {
+    func allocate(_ prime: PrimeRuntime, day: Int, base: [LuaTableFragment], at time: Timestamp) -> PrimeDay {
         var result = PrimeDay()
         for unit in units { collect(prime, from: unit, at: time) }
         let (initialView, positions) = prime.view(units: units, at: time, keepingPositions: true)
         var view = initialView
         result.allowance = view.headroom
-        let context = PrimeContextBuilder.context(prime: prime, view: view, positions: positions, units: units, base: base,
-                                                  day: day, at: time)
+        let types = prime.policy.userdataTypes
+        let shared = base.first.map { $0.types == types } ?? false
+        let context = PrimeContextBuilder.context(prime: prime, view: view, positions: positions, units: units,
+                                                  base: shared ? base : units.map { PrimeContextBuilder.universeBase($0, types: types) },
+                                                  day: day, at: time, types: types)
         let orders: [PrimeOrder]
         do {
-            let (results, state) = try prime.policy.call("allocate", context: context, state: prime.state, clock: time)
+            let (results, state) = try prime.policy.call("allocate", encodedContext: context, state: prime.state, clock: time)
             orders = try OrderValidator.orders(results) { name in self.unitIndex[name].map { self.units[$0].shareDecimals } }
             prime.state = state
         } catch {

@@ -273,6 +273,14 @@ public final class LuaSandbox {
         let callState = LuaReference(id: Int32(HALO_REF_CALL_STATE), environment: 0, owner: serial)
         try encoder.encode(context, adding: "state", .reference(callState), types: registry.typeIDs)
         for argument in extra { try encoder.encode(argument, types: registry.typeIDs) }
+        return try invokeWithState(table, function: function, stateLength: stateLength)
+    }
+
+    /// Runs the call whose state, ctx and arguments are in the encoder (the state first,
+    /// `stateLength` bytes) and reads the results and the state back.
+    private func invokeWithState(
+        _ table: LuaReference, function: String, stateLength: Int
+    ) throws(SandboxError) -> (results: [LuaValue], state: LuaTable?) {
         var count: Int32 = 0
         var emittedStateLength = 0
         let encoded = encoder.buffer
@@ -293,6 +301,34 @@ public final class LuaSandbox {
             newState = table
         }
         return ((0..<Int(count)).map { _ in decoder.next() }, newState)
+    }
+
+    /// The userdata types registered so far, for a ``LuaTableWriter`` that writes for this sandbox.
+    public var userdataTypes: LuaUserdataTypes { LuaUserdataTypes(ids: registry.typeIDs) }
+
+    /// ``call(_:function:context:state:extra:)`` with a ctx a ``LuaTableWriter`` wrote (no
+    /// ``LuaTable`` to encode: the bytes are copied once). Throws `policy-error` when the ctx
+    /// was written for other userdata types or has its own `state` key.
+    public func call(
+        _ table: LuaReference, function: String, encodedContext context: EncodedLuaTable, state: LuaTable, extra: [LuaValue] = []
+    ) throws(SandboxError) -> (results: [LuaValue], state: LuaTable?) {
+        guard table.owner == serial else {
+            throw SandboxError(code: .policyError, message: "reference belongs to another sandbox")
+        }
+        guard context.types.ids == registry.typeIDs else {
+            throw SandboxError(code: .policyError, message: "the ctx was written for another sandbox's userdata types")
+        }
+        guard !context.wroteState else {
+            throw SandboxError(code: .policyError, message: "the ctx has its own 'state' entry: the state is passed on its own")
+        }
+        try refuseReentry()
+        encoder.reset()
+        try encoder.encode(.table(LuaTable(entries: state.entries, frozen: false)), types: registry.typeIDs)
+        let stateLength = encoder.count
+        let callState = LuaReference(id: Int32(HALO_REF_CALL_STATE), environment: 0, owner: serial)
+        context.bytes.withUnsafeBytes { encoder.encode(context: $0, adding: "state", callState) }
+        for argument in extra { try encoder.encode(argument, types: registry.typeIDs) }
+        return try invokeWithState(table, function: function, stateLength: stateLength)
     }
 
     /// Puts a copy of `value` in the registry, writable by scripts unless `frozen`

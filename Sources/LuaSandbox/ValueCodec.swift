@@ -166,6 +166,77 @@ struct ValueEncoder: ~Copyable {
     }
 }
 
+// The pieces ``LuaTableWriter`` builds a table from, in the same format `encode` writes.
+extension ValueEncoder {
+    /// Writes a table header with zero counts and size; returns where it starts, for ``closeTable(at:narr:nrec:)``.
+    mutating func openTable(frozen: Bool) -> Int {
+        let start = count
+        tag(HALO_TAG_TABLE)
+        put(UInt32(0))
+        put(UInt32(0))
+        tag(frozen ? HALO_TABLE_FROZEN : 0)
+        put(UInt32(0))
+        return start
+    }
+
+    /// Ends the table opened at `start`: END, then its counts and byte size in the header.
+    mutating func closeTable(at start: Int, narr: UInt32, nrec: UInt32) {
+        tag(HALO_TAG_END)
+        base.storeBytes(of: narr, toByteOffset: start + 1, as: UInt32.self)
+        base.storeBytes(of: nrec, toByteOffset: start + 5, as: UInt32.self)
+        base.storeBytes(of: UInt32(count - start - Int(HALO_TABLE_HEADER)), toByteOffset: start + 10, as: UInt32.self)
+    }
+
+    mutating func writeInteger(_ value: Int64) {
+        tag(HALO_TAG_INT)
+        put(value)
+    }
+
+    mutating func writeBoolean(_ value: Bool) { tag(value ? HALO_TAG_TRUE : HALO_TAG_FALSE) }
+
+    mutating func writeString(_ value: String) {
+        tag(HALO_TAG_STR)
+        var text = value
+        text.withUTF8 { putBytes(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A userdata of type `type` whose payload `fill` writes into `size` bytes.
+    mutating func writeUserdata(type: Int32, size: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        tag(HALO_TAG_UDATA)
+        put(UInt32(bitPattern: type))
+        put(UInt32(size))
+        reserve(size)
+        fill(UnsafeMutableRawBufferPointer(start: base + count, count: size))
+        count += size
+    }
+
+    /// A ctx table already encoded (one HALO_TAG_TABLE value, as ``LuaTableWriter`` writes
+    /// it) with one more entry, `key` = `reference`, before its END: the header's record
+    /// count, size and reference flag are updated to match.
+    mutating func encode(context raw: UnsafeRawBufferPointer, adding key: String, _ reference: LuaReference) {
+        let start = count
+        writeRaw(UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 1)]))
+        writeString(key)
+        tag(HALO_TAG_REF)
+        put(reference.id)
+        references += 1
+        tag(HALO_TAG_END)
+        let nrec = base.loadUnaligned(fromByteOffset: start + 5, as: UInt32.self)
+        base.storeBytes(of: nrec + 1, toByteOffset: start + 5, as: UInt32.self)
+        let flags = base.load(fromByteOffset: start + 9, as: UInt8.self)
+        base.storeBytes(of: flags | UInt8(HALO_TABLE_HAS_REF), toByteOffset: start + 9, as: UInt8.self)
+        base.storeBytes(of: UInt32(count - start - Int(HALO_TABLE_HEADER)), toByteOffset: start + 10, as: UInt32.self)
+    }
+
+    /// Bytes already in this format (a fragment another writer made), copied as they are.
+    mutating func writeRaw(_ raw: UnsafeRawBufferPointer) {
+        guard let source = raw.baseAddress, raw.count > 0 else { return }
+        reserve(raw.count)
+        (base + count).copyMemory(from: source, byteCount: raw.count)
+        count += raw.count
+    }
+}
+
 /// Reads values the shim serialised.
 struct ValueDecoder {
     let buffer: UnsafeRawBufferPointer

@@ -37,11 +37,92 @@ static void arm(halo_state *st) {
 ** depend on the state's history (GC shrinks stacks, interns strings), and the count
 ** must be the same for the same call on a fresh or a warm state, on any machine.
 */
+/*
+** Small blocks. Most of what a policy call allocates is small and short-lived: decoded ctx
+** tables and their parts, amounts (a 33-byte userdata), strings, closures. glibc's malloc
+** and free cost about a hundred instructions each; a free list per 16-byte size class costs
+** a few. Blocks of up to HALO_SLAB_MAX bytes are therefore taken from and returned to
+** per-state free lists (a state is used by one thread at a time, so no locking). Lua passes
+** a block's size back on every free and realloc, so the class is always known. The memory
+** budget still counts the bytes Lua asked for; at most HALO_SLAB_KEEP bytes are kept free
+** per state (beyond that a freed block goes back to malloc), and all of it is released with
+** the state. Under AddressSanitizer the lists are off, so it still sees every block.
+*/
+#ifndef HALO_SLAB_ON  /* `make sanitize` also builds with -DHALO_SLAB_ON=1 to check the lists themselves */
+#if defined(__SANITIZE_ADDRESS__)
+#define HALO_SLAB_ON 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HALO_SLAB_ON 0
+#endif
+#endif
+#endif
+#ifndef HALO_SLAB_ON
+#define HALO_SLAB_ON 1
+#endif
+
+static inline size_t slab_class(size_t n) { return (n - 1) / HALO_SLAB_STEP; }
+
+static inline void *slab_take(halo_state *st, size_t n) {
+  size_t c = slab_class(n);
+  void *block = st->slab_free[c];
+  if (block != NULL) {
+    st->slab_free[c] = *(void **)block;
+    st->slab_kept -= (c + 1) * HALO_SLAB_STEP;
+    return block;
+  }
+  return malloc((c + 1) * HALO_SLAB_STEP);
+}
+
+static inline void slab_give(halo_state *st, void *block, size_t n) {
+  size_t c = slab_class(n), size = (c + 1) * HALO_SLAB_STEP;
+  if (st->slab_kept + size > HALO_SLAB_KEEP) {
+    free(block);
+    return;
+  }
+  *(void **)block = st->slab_free[c];
+  st->slab_free[c] = block;
+  st->slab_kept += size;
+}
+
+void halo_slab_release(halo_state *st) {
+  for (int c = 0; c < HALO_SLAB_CLASSES; c++) {
+    void *block = st->slab_free[c];
+    while (block != NULL) {
+      void *next = *(void **)block;
+      free(block);
+      block = next;
+    }
+    st->slab_free[c] = NULL;
+  }
+  st->slab_kept = 0;
+}
+
+/* Frees a block of `size` bytes (its size as Lua gave it). */
+static inline void release_block(halo_state *st, void *ptr, size_t size) {
+  if (HALO_SLAB_ON && size <= HALO_SLAB_MAX) slab_give(st, ptr, size);
+  else free(ptr);
+}
+
+/* A block of nsize bytes holding the first min(old, nsize) bytes of ptr (old bytes), or NULL. */
+static void *resize_block(halo_state *st, void *ptr, size_t old, size_t nsize) {
+  if (!HALO_SLAB_ON) return realloc(ptr, nsize);
+  int was_small = ptr != NULL && old <= HALO_SLAB_MAX, small = nsize <= HALO_SLAB_MAX;
+  if (ptr == NULL) return small ? slab_take(st, nsize) : malloc(nsize);
+  if (was_small && small && slab_class(old) == slab_class(nsize)) return ptr;
+  if (!was_small && !small) return realloc(ptr, nsize);
+  void *block = small ? slab_take(st, nsize) : malloc(nsize);
+  if (block == NULL) return NULL;
+  memcpy(block, ptr, old < nsize ? old : nsize);
+  release_block(st, ptr, old);
+  return block;
+}
+
 void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   halo_state *st = (halo_state *)ud;
   size_t old = (ptr != NULL) ? osize : 0;
   if (nsize == 0) {
-    free(ptr);
+    if (ptr != NULL) release_block(st, ptr, old);
     st->used -= old;
     return NULL;
   }
@@ -66,7 +147,7 @@ void *halo_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
       if (st->count > st->instruction_limit) arm(st);
     }
   }
-  void *block = realloc(ptr, nsize);
+  void *block = resize_block(st, ptr, old, nsize);
   if (block == NULL) return (nsize <= old) ? ptr : NULL;
   st->used = st->used - old + nsize;
   if (st->used > st->peak) st->peak = st->used;

@@ -43,6 +43,7 @@ halo_state *halo_open(halo_host_callback callback, void *context, uint64_t seed)
 void halo_close(halo_state *st) {
   if (st == NULL) return;
   lua_close(st->L);
+  halo_slab_release(st);
   for (int i = 0; i < st->nroots; i++) free(st->roots[i]);
   for (int i = 0; i < st->ntypes; i++) free(st->type_name[i]);
   free(st->out.data);

@@ -26,6 +26,13 @@ enum { KILL_NONE = 0, KILL_TIMEOUT = 1, KILL_MEMORY = 2, KILL_WALL = 3 };
 
 typedef struct halo_buffer { uint8_t *data; size_t length, capacity; } halo_buffer;
 
+/* Small blocks (budget.c): sizes up to HALO_SLAB_MAX bytes come from per-state free lists in
+** HALO_SLAB_STEP-byte classes; at most HALO_SLAB_KEEP bytes are kept free. */
+#define HALO_SLAB_STEP 16
+#define HALO_SLAB_MAX 256
+#define HALO_SLAB_CLASSES (HALO_SLAB_MAX / HALO_SLAB_STEP)
+#define HALO_SLAB_KEEP ((size_t)1 << 20)
+
 struct halo_state {
   lua_State *L;
   lua_State *running;         /* thread to re-arm when an allocation exhausts budget */
@@ -40,6 +47,10 @@ struct halo_state {
   int64_t deadline_ns;
   int64_t clock;
   uint64_t alloc_ticks;
+  /* Small blocks freed by Lua, kept for reuse (budget.c, "Small blocks"): a free list per
+  ** HALO_SLAB_STEP-byte size class, and the bytes they hold. */
+  void *slab_free[HALO_SLAB_CLASSES];
+  size_t slab_kept;
   uint64_t seed;
   /* host */
   halo_host_callback callback;
@@ -93,6 +104,8 @@ int halo_check_kill(lua_State *L, int status);
 int halo_raise_forbidden(lua_State *L, const char *fmt, ...);
 int64_t halo_now_ns(void);
 void halo_budget_begin(halo_state *st);
+/* Frees the small blocks kept for reuse (after lua_close). */
+void halo_slab_release(halo_state *st);
 int64_t halo_deadline(int64_t now_ns, int64_t wall_ms);
 void halo_budget_end(halo_state *st);
 

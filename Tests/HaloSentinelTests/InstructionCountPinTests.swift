@@ -14,7 +14,7 @@ import Testing
     static func count(policy: String, native: Bool) throws -> Int {
         let host = try PolicyHost(file: root + "/" + policy, limits: .standard, stdlib: root + "/stdlib", pin: nil,
                                   nativeAmounts: native)
-        _ = try host.call("settle", context: Benchmarks.benchmarkContext(), state: LuaTable(),
+        _ = try host.call("settle", encodedContext: Benchmarks.benchmarkContext(types: host.userdataTypes), state: LuaTable(),
                           clock: Timestamp(seconds: 1_772_629_200))
         return host.lastCallStatistics.instructions
     }

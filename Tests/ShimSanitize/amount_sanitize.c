@@ -299,6 +299,7 @@ static int run_lua(void) {
 }
 
 int marshal_checks(void);
+int slab_checks(void);
 
 int main(int argc, char **argv) {
   int rounds = argc > 1 ? atoi(argv[1]) : 20000;
@@ -317,5 +318,6 @@ int main(int argc, char **argv) {
   printf("amount sanitize: %d random rounds + edges, %d mismatches; Lua amount tests %s\n", rounds, failures,
          lua_ok ? "passed" : "FAILED");
   int marshal_failures = marshal_checks();  /* marshal_sanitize.c: the lazy ctx */
-  return failures == 0 && lua_ok && marshal_failures == 0 ? 0 : 1;
+  int slab_failures = slab_checks();  /* slab_sanitize.c: the allocator's small-block lists */
+  return failures == 0 && lua_ok && marshal_failures == 0 && slab_failures == 0 ? 0 : 1;
 }
