@@ -49,7 +49,7 @@ enum HugePages {
         #if os(Linux)
             if mapsPages(byteCount) {
                 let alignment = byteCount >= 2 * size ? size : page
-                let length = rounded(byteCount)
+                let length = mappedLength(byteCount)
                 let mapping = length + alignment - page
                 guard let mapped = mmap(nil, mapping, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
                       mapped != MAP_FAILED
@@ -70,15 +70,19 @@ enum HugePages {
     #if os(Linux)
         private static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
 
-        /// `byteCount` rounded up to whole pages.
-        private static func rounded(_ byteCount: Int) -> Int { (byteCount + page - 1) / page * page }
+        /// `byteCount` rounded up to whole pages, and a huge table's to whole huge pages, so
+        /// its last part is not left in small pages (under 2 MiB more for 4 MiB or more).
+        private static func mappedLength(_ byteCount: Int) -> Int {
+            let unit = byteCount >= 2 * size ? size : page
+            return (byteCount + unit - 1) / unit * unit
+        }
     #endif
 
     /// Frees memory from ``allocate(byteCount:)``.
     static func deallocate(_ memory: UnsafeMutableRawPointer, byteCount: Int) {
         #if os(Linux)
             if mapsPages(byteCount) {
-                _ = munmap(memory, rounded(byteCount))
+                _ = munmap(memory, mappedLength(byteCount))
                 return
             }
         #endif
