@@ -195,12 +195,12 @@ struct PositionStore: Sendable, Equatable {
 
     /// The table, copied first if another store shares it.
     @inline(__always) private mutating func uniqueTable() -> Table {
-        if !isKnownUniquelyReferenced(&table!) { table = table!.copy() }
+        if !isKnownUniquelyReferenced(&table) { table = table!.copy() }
         return table!
     }
 
     private mutating func grow() {
-        let unique = table != nil && isKnownUniquelyReferenced(&table!)
+        let unique = isKnownUniquelyReferenced(&table)
         let old = table
         let capacity = Swift.max(16, (old?.capacity ?? 0) * 3 / 2)
         let new = Table(capacity: capacity)
