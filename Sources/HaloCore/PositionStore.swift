@@ -10,7 +10,7 @@
 ///   its 16 bytes; a longer name's bytes live in the string's own heap buffer, which a lookup
 ///   reads only after the tag matched), the generation (32 bits) and the low 112 bits of
 ///   `shares` and of `rewardDebt`: so a lookup reads one record, one or two adjacent cache
-///   lines, and 1e6 positions take about 70 MB (tags included) instead of about 96 MB with
+///   lines, and 1e6 positions take about 70 MB (tags included) instead of about 86 MB with
 ///   64-byte records, or about 200 MB in a `Dictionary`.
 /// - A position that does not fit (a generation past 2^32, or shares or reward debt of 2^112
 ///   base units or more: 5.2e15 tokens at 18 decimals, or a WAD reward per share of 5.2e15)
