@@ -1,3 +1,4 @@
+import Dispatch
 import HaloArtifacts
 import HaloCore
 import HaloSentinel
@@ -6,11 +7,14 @@ import LuaSandbox
 /// Primes (allocation policies) and Halos (Unit Sentinels) on one daily clock.
 ///
 /// Each day, in this order (UTC): scheduled events at 00:00; the managers' reports one hour
-/// before allocation (09:00 for the standard 13:00 lock); the Primes' `allocate` one hour before
-/// the earliest lock (12:00), each Prime in scenario order, after claiming what its positions
-/// have earned; then every Unit's own cycle (lock, the Unit policy's settle, 16:00 settlement,
-/// signals and responses) by its real ``UnitSentinel``. Same scenario, same result: nothing here
-/// reads a clock or iterates an unordered collection where order matters.
+/// before allocation (09:00 for the standard 13:00 lock); one hour before the earliest lock
+/// (12:00) every Prime claims what its positions have earned, every Prime's `allocate` decides
+/// on that same state (two calls at a time: each reads the Units and changes only its own Lua
+/// state), and the orders are checked and applied Prime by Prime in scenario order; then every
+/// Unit's own cycle (lock, the Unit policy's settle, 16:00 settlement, signals and responses)
+/// by its real ``UnitSentinel``. Same scenario, same result: nothing here reads a clock or
+/// iterates an unordered collection where order matters, and the parallel calls' results are
+/// used in Prime order.
 ///
 /// ```swift
 /// let simulation = try Simulation(scenario: try Scenario.load(path: "examples/primes/launch-sorl.yaml"), stdlib: "stdlib")
@@ -132,8 +136,14 @@ public final class Simulation {
         let base = types.map { types in units.map { PrimeContextBuilder.universeBase($0, types: types) } } ?? []
         var queued: [String: UInt256] = [:]
         var refused: [String: [String: Int]] = [:]
-        for prime in primes {
-            var primeDay = allocate(prime, day: dayNumber, base: base, at: allocateTime)
+        // Claims first, in Prime order (each touches only its own Prime's accounts); then every
+        // Prime's policy proposes, two at a time (each reads the Units and changes only its own
+        // Lua state); then the orders are checked and applied in Prime order, which is where
+        // one Prime's order can change what the next one gets.
+        for prime in primes { for unit in units { collect(prime, from: unit, at: allocateTime) } }
+        let proposals = propose(day: dayNumber, base: base, at: allocateTime)
+        for (index, prime) in primes.enumerated() {
+            var primeDay = apply(proposals[index], prime: prime, day: dayNumber, at: allocateTime)
             for outcome in primeDay.orders {
                 guard case .subscribe(let unit, let amount) = outcome.order else { continue }
                 var entry = primeDay.units[unit] ?? PrimeUnitDay()
@@ -235,31 +245,72 @@ public final class Simulation {
         }
     }
 
-    /// One Prime's round: claim what its positions earned, call `allocate`, check every order in
-    /// ``OrderValidator`` and apply the ones that pass. A failed call changes nothing.
-    func allocate(_ prime: PrimeRuntime, day: Int, base: [LuaTableFragment], at time: Timestamp) -> PrimeDay {
-        var result = PrimeDay()
-        for unit in units { collect(prime, from: unit, at: time) }
-        let (initialView, positions) = prime.view(units: units, at: time, keepingPositions: true)
-        var view = initialView
-        result.allowance = view.headroom
+    /// What one Prime's policy proposed on one day: the orders (or the failure), and the view
+    /// of its positions the call was made on.
+    struct Proposal {
+        var view: PrimeView
+        var outcome: Result<[PrimeOrder], PolicyFailure>
+    }
+
+    /// Every Prime's `allocate`, on up to two threads: each call reads the Units (which nothing
+    /// changes meanwhile) and changes only its own Prime's Lua state and `state`. Results are
+    /// in Prime order whatever order the calls ran in.
+    func propose(day: Int, base: [LuaTableFragment], at time: Timestamp) -> [Proposal] {
+        let count = primes.count
+        let results = UnsafeMutableBufferPointer<Proposal?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let shared = ProposalBatch(simulation: self, base: base, day: day, time: time, results: results)
+        let workers = min(2, count)
+        if workers > 1 {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < shared.simulation.primes.count {
+                    shared.results[index] = shared.simulation.propose(shared.simulation.primes[index], day: shared.day, base: shared.base, at: shared.time)
+                    index += workers
+                }
+            }
+        } else {
+            for index in 0..<count { results[index] = propose(primes[index], day: day, base: base, at: time) }
+        }
+        return results.map { $0! }
+    }
+
+    /// One Prime's call: its view, its ctx, `allocate`, and the orders read from the results.
+    /// A failed call changes nothing (its `state` is kept).
+    func propose(_ prime: PrimeRuntime, day: Int, base: [LuaTableFragment], at time: Timestamp) -> Proposal {
+        let (view, positions) = prime.view(units: units, at: time, keepingPositions: true)
         let types = prime.policy.userdataTypes
-        let shared = base.first.map { $0.types == types } ?? false
+        let sameTypes = base.first.map { $0.types == types } ?? false
         let context = PrimeContextBuilder.context(prime: prime, view: view, positions: positions, units: units,
-                                                  base: shared ? base : units.map { PrimeContextBuilder.universeBase($0, types: types) },
+                                                  base: sameTypes ? base : units.map { PrimeContextBuilder.universeBase($0, types: types) },
                                                   day: day, at: time, types: types)
-        let orders: [PrimeOrder]
+        defer { _ = prime.policy.takePrinted() }
         do {
             let (results, state) = try prime.policy.call("allocate", encodedContext: context, state: prime.state, clock: time)
-            orders = try OrderValidator.orders(results) { name in self.unitIndex[name].map { self.units[$0].shareDecimals } }
+            let orders = try OrderValidator.orders(results) { name in self.unitIndex[name].map { self.units[$0].shareDecimals } }
             prime.state = state
+            return Proposal(view: view, outcome: .success(orders))
         } catch {
-            _ = prime.policy.takePrinted()
+            return Proposal(view: view, outcome: .failure(error))
+        }
+    }
+
+    /// One Prime's round after its call: check every order in ``OrderValidator`` and apply the
+    /// ones that pass, in order. A failed call changes nothing and is recorded.
+    func apply(_ proposal: Proposal, prime: PrimeRuntime, day: Int, at time: Timestamp) -> PrimeDay {
+        var result = PrimeDay()
+        var view = proposal.view
+        result.allowance = view.headroom
+        let orders: [PrimeOrder]
+        switch proposal.outcome {
+        case .failure(let error):
             policyFailures.append((day, prime.name, error))
             result.policyFailure = error.description
             return result
+        case .success(let proposed):
+            orders = proposed
         }
-        _ = prime.policy.takePrinted()
         for order in orders {
             let unit = unitIndex[order.unit].map { units[$0] }
             let unitView = unit.map {
@@ -372,4 +423,15 @@ public final class Simulation {
 
     /// The Primes in order.
     public var primeNames: [String] { primes.map(\.name) }
+}
+
+/// What the two threads of ``Simulation/propose(day:base:at:)`` share: the simulation (read,
+/// and each Prime's own Lua state, used by one thread only), the day's inputs, and the result
+/// slots (each written by the one thread its index belongs to, read after both finished).
+private struct ProposalBatch: @unchecked Sendable {
+    let simulation: Simulation
+    let base: [LuaTableFragment]
+    let day: Int
+    let time: Timestamp
+    let results: UnsafeMutableBufferPointer<Simulation.Proposal?>
 }
