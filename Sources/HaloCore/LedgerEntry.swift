@@ -62,42 +62,35 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// String(decoding: entry.canonicalEncoding(), as: UTF8.self)
     /// ```
     public func canonicalEncoding() -> [UInt8] {
-        var out: [UInt8] = Array("halo-ledger-entry-v1;".utf8)
-        out.reserveCapacity(512)
-        // Digits are appended directly: this runs for every entry of every replay.
-        func decimal(_ value: Int) {
-            if value >= 10 { decimal(value / 10) }
-            out.append(UInt8(48 + value % 10))
-        }
-        func field(_ text: String) {
-            decimal(text.utf8.count)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: text.utf8)
-            out.append(UInt8(ascii: ";"))
-        }
-        func side(_ s: Posting.Side) {
-            switch s {
-            case .account(let name): field("account"); field(name)
-            case .outside(let name): field("outside"); field(name)
+        // Written byte by byte, numbers straight from their digits: this runs for every entry
+        // recorded and every entry of every replay. The bytes are exactly those of the
+        // definition above (pinned by tests); only how they are produced is tuned.
+        var out: [UInt8] = []
+        out.reserveCapacity(estimatedEncodingSize)
+        out.append(contentsOf: LedgerEntry.encodingPrefix)
+        out.appendCanonicalField(unsigned: sequence)
+        out.appendCanonicalField(signed: time.seconds)
+        out.appendCanonicalField(actor)
+        out.appendCanonicalField(action)
+        out.appendCanonicalField(unsigned: UInt64(parameters.count))
+        if parameters.count == 1, let only = parameters.first {
+            out.appendCanonicalField(only.key)
+            out.appendCanonicalField(only.value)
+        } else if parameters.count > 1 {
+            // Sorting the pairs reads each value once instead of looking every key up again.
+            for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
+                out.appendCanonicalField(key)
+                out.appendCanonicalField(value)
             }
         }
-        field(String(sequence))
-        field(String(time.seconds))
-        field(actor)
-        field(action)
-        field(String(parameters.count))
-        for key in parameters.keys.sorted() {
-            field(key)
-            field(parameters[key]!)
-        }
-        field(String(postings.count))
+        out.appendCanonicalField(unsigned: UInt64(postings.count))
         for posting in postings {
-            field(posting.asset)
-            side(posting.from)
-            side(posting.to)
-            field(posting.amount.description)
+            out.appendCanonicalField(posting.asset)
+            out.appendCanonicalSide(posting.from)
+            out.appendCanonicalSide(posting.to)
+            out.appendCanonicalField(posting.amount)
         }
-        field(previousHash)
+        out.appendCanonicalField(previousHash)
         return out
     }
 
@@ -108,13 +101,105 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// ```
     public func computedHash() -> String {
         let digest = SHA256.hash(data: canonicalEncoding())
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
+        return digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 64) { text in
+                var index = 0
+                for byte in bytes {
+                    text[index] = LedgerEntry.hexDigit(byte >> 4)
+                    text[index + 1] = LedgerEntry.hexDigit(byte & 0x0F)
+                    index += 2
+                }
+                return index
+            }
         }
-        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let encodingPrefix: [UInt8] = Array("halo-ledger-entry-v1;".utf8)
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble }
+
+    /// An upper bound for most entries, so the buffer is allocated once.
+    private var estimatedEncodingSize: Int {
+        var size = 160 + actor.utf8.count + action.utf8.count
+        for (key, value) in parameters { size += 8 + key.utf8.count + value.utf8.count }
+        size += postings.count * 160
+        return size
+    }
+}
+
+extension [UInt8] {
+    /// Appends `<utf8 length>:<text>;`.
+    @inline(__always)
+    fileprivate mutating func appendCanonicalField(_ text: String) {
+        appendDecimal(UInt64(text.utf8.count))
+        append(0x3A)
+        append(contentsOf: text.utf8)
+        append(0x3B)
+    }
+
+    /// Appends the field of a number's decimal text (as `String(value)` spells it).
+    fileprivate mutating func appendCanonicalField(unsigned value: UInt64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            let end = buffer.baseAddress! + 20
+            let start = UInt256.writeDigits(of: value, endingAt: end)
+            appendCanonicalField(bytes: UnsafeBufferPointer(start: start, count: end - start))
+        }
+    }
+
+    /// Appends the field of a signed number's decimal text (`-` then the digits below zero).
+    fileprivate mutating func appendCanonicalField(signed value: Int64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { buffer in
+            let end = buffer.baseAddress! + 21
+            var start = UInt256.writeDigits(of: value.magnitude, endingAt: end)
+            if value < 0 {
+                start -= 1
+                start.pointee = 0x2D
+            }
+            appendCanonicalField(bytes: UnsafeBufferPointer(start: start, count: end - start))
+        }
+    }
+
+    /// Appends the field of an amount's decimal digits (as `UInt256.description` spells it).
+    fileprivate mutating func appendCanonicalField(_ amount: UInt256) {
+        amount.withDecimalDigits { digits in appendCanonicalField(bytes: digits) }
+    }
+
+    fileprivate mutating func appendCanonicalField(bytes: UnsafeBufferPointer<UInt8>) {
+        appendDecimal(UInt64(bytes.count))
+        append(0x3A)
+        append(contentsOf: bytes)
+        append(0x3B)
+    }
+
+    /// `7:account;<name field>` or `7:outside;<name field>`.
+    fileprivate mutating func appendCanonicalSide(_ side: Posting.Side) {
+        switch side {
+        case .account(let name):
+            append(contentsOf: [UInt8]._accountTag)
+            appendCanonicalField(name)
+        case .outside(let name):
+            append(contentsOf: [UInt8]._outsideTag)
+            appendCanonicalField(name)
+        }
+    }
+
+    @inline(__always)
+    private mutating func appendDecimal(_ value: UInt64) {
+        if value < 10 {
+            append(UInt8(truncatingIfNeeded: 0x30 &+ value))
+        } else if value < 100 {
+            append(UInt8(truncatingIfNeeded: 0x30 &+ value / 10))
+            append(UInt8(truncatingIfNeeded: 0x30 &+ value % 10))
+        } else {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+                let end = buffer.baseAddress! + 20
+                let start = UInt256.writeDigits(of: value, endingAt: end)
+                append(contentsOf: UnsafeBufferPointer(start: start, count: end - start))
+            }
+        }
+    }
+
+    private static let _accountTag: [UInt8] = Array("7:account;".utf8)
+    private static let _outsideTag: [UInt8] = Array("7:outside;".utf8)
 }
