@@ -62,36 +62,10 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// String(decoding: entry.canonicalEncoding(), as: UTF8.self)
     /// ```
     public func canonicalEncoding() -> [UInt8] {
-        // Written byte by byte, numbers straight from their digits: this runs for every entry
-        // recorded and every entry of every replay. The bytes are exactly those of the
-        // definition above (pinned by tests); only how they are produced is tuned.
-        var out: [UInt8] = []
-        out.reserveCapacity(estimatedEncodingSize)
-        out.append(contentsOf: LedgerEntry.encodingPrefix)
-        out.appendCanonicalField(unsigned: sequence)
-        out.appendCanonicalField(signed: time.seconds)
-        out.appendCanonicalField(actor)
-        out.appendCanonicalField(action)
-        out.appendCanonicalField(unsigned: UInt64(parameters.count))
-        if parameters.count == 1, let only = parameters.first {
-            out.appendCanonicalField(only.key)
-            out.appendCanonicalField(only.value)
-        } else if parameters.count > 1 {
-            // Sorting the pairs reads each value once instead of looking every key up again.
-            for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
-                out.appendCanonicalField(key)
-                out.appendCanonicalField(value)
-            }
+        let bound = encodingBound
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            count = writeCanonicalEncoding(into: buffer.baseAddress!)
         }
-        out.appendCanonicalField(unsigned: UInt64(postings.count))
-        for posting in postings {
-            out.appendCanonicalField(posting.asset)
-            out.appendCanonicalSide(posting.from)
-            out.appendCanonicalSide(posting.to)
-            out.appendCanonicalField(posting.amount)
-        }
-        out.appendCanonicalField(previousHash)
-        return out
     }
 
     /// SHA-256 of the canonical encoding, lowercase hex.
@@ -100,7 +74,13 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// entry.computedHash().count   // 64
     /// ```
     public func computedHash() -> String {
-        let digest = SHA256.hash(data: canonicalEncoding())
+        // The encoding is written into one scratch buffer and hashed from there: no array.
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encodingBound) { buffer in
+            let count = writeCanonicalEncoding(into: buffer.baseAddress!)
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: count))
+            return hasher.finalize()
+        }
         return digest.withUnsafeBytes { bytes in
             String(unsafeUninitializedCapacity: 64) { text in
                 var index = 0
@@ -114,92 +94,168 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         }
     }
 
-    private static let encodingPrefix: [UInt8] = Array("halo-ledger-entry-v1;".utf8)
-
     @inline(__always)
     private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble }
 
-    /// An upper bound for most entries, so the buffer is allocated once.
-    private var estimatedEncodingSize: Int {
-        var size = 160 + actor.utf8.count + action.utf8.count
-        for (key, value) in parameters { size += 8 + key.utf8.count + value.utf8.count }
-        size += postings.count * 160
+    /// At least the size of the canonical encoding: each text field is its UTF-8 plus at most
+    /// 22 bytes of length prefix and separators, each number field at most 26, an amount 82.
+    private var encodingBound: Int {
+        var size = 21 + 4 * 26 + actor.utf8.count + action.utf8.count + previousHash.utf8.count + 3 * 22
+        for (key, value) in parameters { size += key.utf8.count + value.utf8.count + 2 * 22 }
+        for posting in postings {
+            size += posting.asset.utf8.count + 22 + 82 + 2 * (10 + 22)
+            size += posting.from.name.utf8.count + posting.to.name.utf8.count
+        }
         return size
+    }
+
+    /// Writes the canonical encoding at `start` (which has room for ``encodingBound``
+    /// bytes) and returns its length.
+    private func writeCanonicalEncoding(into start: UnsafeMutablePointer<UInt8>) -> Int {
+        var out = CanonicalWriter(cursor: start)
+        out.raw("halo-ledger-entry-v1;")
+        out.number(sequence)
+        out.number(time.seconds.magnitude, negative: time.seconds < 0)
+        out.text(actor)
+        out.text(action)
+        out.number(UInt64(parameters.count))
+        if parameters.count == 1, let only = parameters.first {
+            out.text(only.key)
+            out.text(only.value)
+        } else if parameters.count > 1 {
+            // Sorted in a scratch buffer (an insertion sort: an entry has a handful).
+            withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: parameters.count) { pairs in
+                let base = pairs.baseAddress!
+                var count = 0
+                for pair in parameters {
+                    var slot = count
+                    (base + slot).initialize(to: pair)
+                    while slot > 0, base[slot].key < base[slot - 1].key {
+                        swap(&base[slot], &base[slot - 1])
+                        slot -= 1
+                    }
+                    count += 1
+                }
+                for index in 0..<count {
+                    out.text(base[index].key)
+                    out.text(base[index].value)
+                }
+                base.deinitialize(count: count)
+            }
+        }
+        out.number(UInt64(postings.count))
+        for posting in postings {
+            out.text(posting.asset)
+            out.side(posting.from)
+            out.side(posting.to)
+            out.amount(posting.amount)
+        }
+        out.text(previousHash)
+        return out.cursor - start
     }
 }
 
-extension [UInt8] {
-    /// Appends `<utf8 length>:<text>;`.
+extension Posting.Side {
+    /// The name of the account or of the outside party.
+    fileprivate var name: String {
+        switch self {
+        case .account(let name), .outside(let name): name
+        }
+    }
+}
+
+/// Writes canonical fields (`<utf8 length>:<text>;`) forward from a pointer into memory
+/// the caller sized with ``LedgerEntry/encodingBound``.
+private struct CanonicalWriter {
+    var cursor: UnsafeMutablePointer<UInt8>
+
     @inline(__always)
-    fileprivate mutating func appendCanonicalField(_ text: String) {
-        appendDecimal(UInt64(text.utf8.count))
-        append(0x3A)
-        append(contentsOf: text.utf8)
-        append(0x3B)
+    mutating func byte(_ value: UInt8) {
+        cursor.pointee = value
+        cursor += 1
     }
 
-    /// Appends the field of a number's decimal text (as `String(value)` spells it).
-    fileprivate mutating func appendCanonicalField(unsigned value: UInt64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            let end = buffer.baseAddress! + 20
-            let start = UInt256.writeDigits(of: value, endingAt: end)
-            appendCanonicalField(bytes: UnsafeBufferPointer(start: start, count: end - start))
+    @inline(__always)
+    mutating func bytes(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let source = buffer.baseAddress, buffer.count > 0 else { return }
+        cursor.update(from: source, count: buffer.count)
+        cursor += buffer.count
+    }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes($0) }
+    }
+
+    /// A length prefix: its decimal digits, as `String(count)` spells them.
+    @inline(__always)
+    mutating func length(_ count: Int) {
+        if count < 10 {
+            byte(UInt8(truncatingIfNeeded: 0x30 &+ count))
+        } else if count < 100 {
+            byte(UInt8(truncatingIfNeeded: 0x30 &+ count / 10))
+            byte(UInt8(truncatingIfNeeded: 0x30 &+ count % 10))
+        } else {
+            digits(UInt64(count))
         }
     }
 
-    /// Appends the field of a signed number's decimal text (`-` then the digits below zero).
-    fileprivate mutating func appendCanonicalField(signed value: Int64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { buffer in
-            let end = buffer.baseAddress! + 21
-            var start = UInt256.writeDigits(of: value.magnitude, endingAt: end)
-            if value < 0 {
-                start -= 1
-                start.pointee = 0x2D
-            }
-            appendCanonicalField(bytes: UnsafeBufferPointer(start: start, count: end - start))
+    /// The decimal digits of `value`, written in place.
+    @inline(__always)
+    mutating func digits(_ value: UInt64) {
+        var width = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            width += 1
         }
+        cursor += width
+        _ = UInt256.writeDigits(of: value, endingAt: cursor)
     }
 
-    /// Appends the field of an amount's decimal digits (as `UInt256.description` spells it).
-    fileprivate mutating func appendCanonicalField(_ amount: UInt256) {
-        amount.withDecimalDigits { digits in appendCanonicalField(bytes: digits) }
+    mutating func text(_ text: String) {
+        let utf8 = text.utf8
+        length(utf8.count)
+        byte(0x3A)
+        if utf8.withContiguousStorageIfAvailable({ bytes($0) }) == nil {
+            for unit in utf8 { byte(unit) }
+        }
+        byte(0x3B)
     }
 
-    fileprivate mutating func appendCanonicalField(bytes: UnsafeBufferPointer<UInt8>) {
-        appendDecimal(UInt64(bytes.count))
-        append(0x3A)
-        append(contentsOf: bytes)
-        append(0x3B)
+    /// A number's field, `-` first below zero (as `String(value)` spells it).
+    mutating func number(_ magnitude: UInt64, negative: Bool = false) {
+        var width = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            width += 1
+        }
+        length(negative ? width + 1 : width)
+        byte(0x3A)
+        if negative { byte(0x2D) }
+        digits(magnitude)
+        byte(0x3B)
+    }
+
+    /// An amount's field: its decimal digits (as `UInt256.description` spells them).
+    mutating func amount(_ value: UInt256) {
+        value.withDecimalDigits { digits in
+            length(digits.count)
+            byte(0x3A)
+            bytes(digits)
+            byte(0x3B)
+        }
     }
 
     /// `7:account;<name field>` or `7:outside;<name field>`.
-    fileprivate mutating func appendCanonicalSide(_ side: Posting.Side) {
+    mutating func side(_ side: Posting.Side) {
         switch side {
         case .account(let name):
-            append(contentsOf: [UInt8]._accountTag)
-            appendCanonicalField(name)
+            raw("7:account;")
+            text(name)
         case .outside(let name):
-            append(contentsOf: [UInt8]._outsideTag)
-            appendCanonicalField(name)
+            raw("7:outside;")
+            text(name)
         }
     }
-
-    @inline(__always)
-    private mutating func appendDecimal(_ value: UInt64) {
-        if value < 10 {
-            append(UInt8(truncatingIfNeeded: 0x30 &+ value))
-        } else if value < 100 {
-            append(UInt8(truncatingIfNeeded: 0x30 &+ value / 10))
-            append(UInt8(truncatingIfNeeded: 0x30 &+ value % 10))
-        } else {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-                let end = buffer.baseAddress! + 20
-                let start = UInt256.writeDigits(of: value, endingAt: end)
-                append(contentsOf: UnsafeBufferPointer(start: start, count: end - start))
-            }
-        }
-    }
-
-    private static let _accountTag: [UInt8] = Array("7:account;".utf8)
-    private static let _outsideTag: [UInt8] = Array("7:outside;".utf8)
 }
