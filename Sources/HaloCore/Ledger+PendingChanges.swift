@@ -8,13 +8,13 @@ extension Ledger {
         var issued: [(asset: String, total: UInt256)] = []
         var burned: [(asset: String, total: UInt256)] = []
 
-        /// The pair's position among the changes (nil if untouched so far) and its balance
-        /// as of the postings checked so far.
-        func balance(asset: String, account: String, in ledger: Ledger) -> (Int?, UInt256) {
+        /// The pair's position among the changes and its pending balance, nil if the
+        /// postings checked so far have not touched it.
+        func pending(asset: String, account: String) -> (index: Int, amount: UInt256)? {
             for index in balances.indices where balances[index].account == account && balances[index].asset == asset {
                 return (index, balances[index].amount)
             }
-            return (nil, ledger.balance(of: account, asset: asset))
+            return nil
         }
 
         mutating func set(_ index: Int?, asset: String, account: String, _ amount: UInt256) {

@@ -153,6 +153,18 @@ public struct Ledger: Sendable, Equatable, Codable {
         var changes = PendingChanges()
         if postings.isEmpty { return changes }
         changes.balances.reserveCapacity(2 * postings.count)
+        // The accounts of the asset looked up last: the postings of an entry mostly share
+        // assets. Held only while checking, so applying never copies a shared table.
+        var cachedAsset: String?
+        var cachedAccounts: [String: UInt256]?
+        func current(_ asset: String, _ account: String) -> (Int?, UInt256) {
+            if let found = changes.pending(asset: asset, account: account) { return (found.index, found.amount) }
+            if cachedAsset != asset {
+                cachedAsset = asset
+                cachedAccounts = book[asset]
+            }
+            return (nil, cachedAccounts?[account] ?? .zero)
+        }
         for posting in postings {
             guard !posting.amount.isZero else { throw .zeroAmount }
             let asset = posting.asset
@@ -164,11 +176,11 @@ public struct Ledger: Sendable, Equatable, Codable {
                 let newTotal = try checked { () throws(AmountError) in try total.adding(posting.amount) }
                 changes.setIssued(asset, newTotal)
                 // Cannot overflow: every balance is at most the issued total, checked above.
-                let (index, have) = changes.balance(asset: asset, account: to, in: self)
+                let (index, have) = current(asset, to)
                 changes.set(index, asset: asset, account: to,
                             try checked { () throws(AmountError) in try have.adding(posting.amount) })
             case (.account(let from), let to):
-                let (index, have) = changes.balance(asset: asset, account: from, in: self)
+                let (index, have) = current(asset, from)
                 guard posting.amount <= have else {
                     throw .insufficientBalance(account: from, asset: asset, balance: have, required: posting.amount)
                 }
@@ -176,9 +188,9 @@ public struct Ledger: Sendable, Equatable, Codable {
                             try checked { () throws(AmountError) in try have.subtracting(posting.amount) })
                 switch to {
                 case .account(let name):
-                    let (target, current) = changes.balance(asset: asset, account: name, in: self)
+                    let (target, held) = current(asset, name)
                     changes.set(target, asset: asset, account: name,
-                                try checked { () throws(AmountError) in try current.adding(posting.amount) })
+                                try checked { () throws(AmountError) in try held.adding(posting.amount) })
                 case .outside:
                     let total = changes.burnedIndex(asset).map { changes.burned[$0].total } ?? burned[asset] ?? .zero
                     changes.setBurned(asset, try checked { () throws(AmountError) in try total.adding(posting.amount) })

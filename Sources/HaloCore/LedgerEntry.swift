@@ -123,22 +123,27 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
             out.text(only.key)
             out.text(only.value)
         } else if parameters.count > 1 {
-            // Sorted in a scratch buffer (an insertion sort: an entry has a handful).
-            withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: parameters.count) { pairs in
-                let base = pairs.baseAddress!
+            // The positions sorted by key in a scratch buffer (an insertion sort: an entry has a
+            // handful), so no pair is copied and nothing is looked up again.
+            typealias Position = Dictionary<String, String>.Index
+            withUnsafeTemporaryAllocation(of: Position.self, capacity: parameters.count) { slots in
+                let base = slots.baseAddress!
                 var count = 0
-                for pair in parameters {
+                var position = parameters.startIndex
+                while position != parameters.endIndex {
                     var slot = count
-                    (base + slot).initialize(to: pair)
-                    while slot > 0, base[slot].key < base[slot - 1].key {
-                        swap(&base[slot], &base[slot - 1])
+                    (base + slot).initialize(to: position)
+                    while slot > 0, parameters[base[slot]].key < parameters[base[slot - 1]].key {
+                        slots.swapAt(slot, slot - 1)
                         slot -= 1
                     }
                     count += 1
+                    parameters.formIndex(after: &position)
                 }
-                for index in 0..<count {
-                    out.text(base[index].key)
-                    out.text(base[index].value)
+                for slot in 0..<count {
+                    let (key, value) = parameters[base[slot]]
+                    out.text(key)
+                    out.text(value)
                 }
                 base.deinitialize(count: count)
             }
