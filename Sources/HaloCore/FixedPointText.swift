@@ -43,22 +43,42 @@ enum FixedPointText {
     }
 
     static func format(_ units: UInt256, decimals: Int) -> String {
-        // Works on ASCII bytes: String index arithmetic walks grapheme clusters, and this runs
-        // for every amount in every ledger entry.
-        let digits = Array(units.description.utf8)
-        guard decimals > 0 else { return String(decoding: digits, as: UTF8.self) }
-        var padded = digits
-        if padded.count <= decimals {
-            padded = [UInt8](repeating: 0x30, count: decimals - padded.count + 1) + padded
+        // Works on ASCII bytes in one stack buffer (String index arithmetic walks grapheme
+        // clusters, and this runs for every amount in every ledger entry). The digits are
+        // written at the end; the point and any leading zeros go in front of them.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 160) { buffer in
+            let end = buffer.baseAddress! + 160
+            let start = units.writeDecimalDigits(endingAt: end)
+            let count = end - start
+            func text(_ from: UnsafeMutablePointer<UInt8>, _ to: UnsafeMutablePointer<UInt8>) -> String {
+                String(decoding: UnsafeBufferPointer(start: from, count: to - from), as: UTF8.self)
+            }
+            guard decimals > 0 else { return text(start, end) }
+            var last = end
+            if count > decimals {
+                let split = end - decimals
+                while last > split, (last - 1).pointee == 0x30 { last -= 1 }
+                if last == split { return text(start, split) }
+                // Move the integer digits one place left to make room for the point.
+                var cursor = start
+                while cursor < split {
+                    (cursor - 1).pointee = cursor.pointee
+                    cursor += 1
+                }
+                (split - 1).pointee = 0x2E
+                return text(start - 1, last)
+            }
+            while last > start, (last - 1).pointee == 0x30 { last -= 1 }
+            if last == start { return "0" }
+            var first = start
+            for _ in 0..<(decimals - count) {
+                first -= 1
+                first.pointee = 0x30
+            }
+            (first - 1).pointee = 0x2E
+            (first - 2).pointee = 0x30
+            return text(first - 2, last)
         }
-        let split = padded.count - decimals
-        var end = padded.count
-        while end > split, padded[end - 1] == 0x30 { end -= 1 }
-        if end == split { return String(decoding: padded[..<split], as: UTF8.self) }
-        var text = Array(padded[..<split])
-        text.append(0x2E)
-        text.append(contentsOf: padded[split..<end])
-        return String(decoding: text, as: UTF8.self)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -175,12 +175,12 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     @discardableResult
     public mutating func claim(account: String, queue kind: QueueKind, at time: Timestamp) throws(HaloError) -> UInt256 {
         try requireExternal(account)
-        let (reward, transition) = try queue(kind).planClaim(account: account)
+        // Planned on the stored queue: `queue(kind)` would copy it (and retain its tables).
+        let (reward, transition) = kind == .subscribe
+            ? try subscribeQueue.planClaim(account: account) : try redeemQueue.planClaim(account: account)
         let queueAccount = HaloUnit.account(of: kind)
-        var postings: [Posting] = []
-        if !reward.isZero {
-            postings.append(.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: reward))
-        }
+        let postings: [Posting] = reward.isZero
+            ? [] : [.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: reward)]
         try ledger.record(time: time, actor: account, action: "claim",
                           parameters: ["account": account, "queue": kind.rawValue, "reward": format(reward)],
                           postings: postings)
@@ -198,9 +198,11 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         -> (reward: UInt256, underlying: UInt256)
     {
         try requireExternal(account)
-        let (result, transition) = try queue(kind).planExit(account: account)
+        let (result, transition) = kind == .subscribe
+            ? try subscribeQueue.planExit(account: account) : try redeemQueue.planExit(account: account)
         let queueAccount = HaloUnit.account(of: kind)
         var postings: [Posting] = []
+        postings.reserveCapacity(2)
         if !result.reward.isZero {
             postings.append(.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: result.reward))
         }
@@ -574,13 +576,15 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         -> LCTSQueue.DepositOutcome
     {
         try requireExternal(account)
-        let (outcome, transition) = try queue(kind).planDeposit(account: account, amount: amount)
+        // Planned on the stored queue: `queue(kind)` would copy it (and retain its tables).
+        let (outcome, transition) = kind == .subscribe
+            ? try subscribeQueue.planDeposit(account: account, amount: amount)
+            : try redeemQueue.planDeposit(account: account, amount: amount)
         let queueAccount = HaloUnit.account(of: kind)
-        var postings: [Posting] = []
-        if !outcome.rewardPaid.isZero {
-            postings.append(.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: outcome.rewardPaid))
-        }
-        postings.append(.transfer(asset: depositAsset(of: kind), from: account, to: queueAccount, amount: amount))
+        let deposited = Posting.transfer(asset: depositAsset(of: kind), from: account, to: queueAccount, amount: amount)
+        let postings: [Posting] = outcome.rewardPaid.isZero
+            ? [deposited]
+            : [.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: outcome.rewardPaid), deposited]
         try ledger.record(time: time, actor: account, action: kind == .subscribe ? "subscribe" : "redeem",
                           parameters: ["account": account, "amount": format(amount), "shares": format(outcome.shares),
                                        "generation": String(outcome.generation), "reward_paid": format(outcome.rewardPaid)],

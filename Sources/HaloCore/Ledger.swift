@@ -147,58 +147,77 @@ public struct Ledger: Sendable, Equatable, Codable {
     }
 
     /// Checks an entry's postings against the book and returns the new balances they lead
-    /// to, without changing anything. Only the touched (asset, account) pairs are copied.
-    func validate(_ postings: [Posting]) throws(HaloError)
-        -> (balances: [BalanceKey: UInt256], issued: [String: UInt256], burned: [String: UInt256])
-    {
-        var changed: [BalanceKey: UInt256] = [:]
-        var issuedNow: [String: UInt256] = [:]
-        var burnedNow: [String: UInt256] = [:]
-        func current(_ key: BalanceKey) -> UInt256 { changed[key] ?? balance(of: key.account, asset: key.asset) }
+    /// to, without changing anything. Only the touched (asset, account) pairs are copied,
+    /// into short lists: an entry has one to a few postings, so a linear scan beats hashing.
+    func validate(_ postings: [Posting]) throws(HaloError) -> PendingChanges {
+        var changes = PendingChanges()
+        if postings.isEmpty { return changes }
+        changes.balances.reserveCapacity(2 * postings.count)
+        // The accounts of the asset looked up last: the postings of an entry mostly share
+        // assets. Held only while checking, so applying never copies a shared table.
+        var cachedAsset: String?
+        var cachedAccounts: [String: UInt256]?
+        func current(_ asset: String, _ account: String) -> (Int?, UInt256) {
+            if let found = changes.pending(asset: asset, account: account) { return (found.index, found.amount) }
+            if cachedAsset != asset {
+                cachedAsset = asset
+                cachedAccounts = book[asset]
+            }
+            return (nil, cachedAccounts?[account] ?? .zero)
+        }
         for posting in postings {
             guard !posting.amount.isZero else { throw .zeroAmount }
+            let asset = posting.asset
             switch (posting.from, posting.to) {
             case (.outside, .outside):
                 throw .zeroAmount
             case (.outside, .account(let to)):
-                let total = issuedNow[posting.asset] ?? issued[posting.asset] ?? .zero
-                issuedNow[posting.asset] = try checked { () throws(AmountError) in try total.adding(posting.amount) }
-                let key = BalanceKey(asset: posting.asset, account: to)
+                let total = changes.issuedIndex(asset).map { changes.issued[$0].total } ?? issued[asset] ?? .zero
+                let newTotal = try checked { () throws(AmountError) in try total.adding(posting.amount) }
+                changes.setIssued(asset, newTotal)
                 // Cannot overflow: every balance is at most the issued total, checked above.
-                changed[key] = try checked { () throws(AmountError) in try current(key).adding(posting.amount) }
+                let (index, have) = current(asset, to)
+                changes.set(index, asset: asset, account: to,
+                            try checked { () throws(AmountError) in try have.adding(posting.amount) })
             case (.account(let from), let to):
-                let key = BalanceKey(asset: posting.asset, account: from)
-                let have = current(key)
+                let (index, have) = current(asset, from)
                 guard posting.amount <= have else {
-                    throw .insufficientBalance(account: from, asset: posting.asset, balance: have, required: posting.amount)
+                    throw .insufficientBalance(account: from, asset: asset, balance: have, required: posting.amount)
                 }
-                changed[key] = try checked { () throws(AmountError) in try have.subtracting(posting.amount) }
+                changes.set(index, asset: asset, account: from,
+                            try checked { () throws(AmountError) in try have.subtracting(posting.amount) })
                 switch to {
                 case .account(let name):
-                    let target = BalanceKey(asset: posting.asset, account: name)
-                    changed[target] = try checked { () throws(AmountError) in try current(target).adding(posting.amount) }
+                    let (target, held) = current(asset, name)
+                    changes.set(target, asset: asset, account: name,
+                                try checked { () throws(AmountError) in try held.adding(posting.amount) })
                 case .outside:
-                    let total = burnedNow[posting.asset] ?? burned[posting.asset] ?? .zero
-                    burnedNow[posting.asset] = try checked { () throws(AmountError) in try total.adding(posting.amount) }
+                    let total = changes.burnedIndex(asset).map { changes.burned[$0].total } ?? burned[asset] ?? .zero
+                    changes.setBurned(asset, try checked { () throws(AmountError) in try total.adding(posting.amount) })
                 }
             }
         }
-        return (changed, issuedNow, burnedNow)
+        return changes
     }
 
     /// Validates, applies and appends an already-built entry (recording and replay).
     private mutating func append(_ entry: LedgerEntry) throws(HaloError) {
-        let (changed, issuedNow, burnedNow) = try validate(entry.postings)
-        for (key, amount) in changed {
-            if amount.isZero {
-                book[key.asset]?[key.account] = nil
-                if book[key.asset]?.isEmpty == true { book[key.asset] = nil }
-            } else {
-                book[key.asset, default: [:]][key.account] = amount
+        let changes = try validate(entry.postings)
+        for change in changes.balances {
+            // One lookup of the asset, then the account changed in place.
+            if let index = book.index(forKey: change.asset) {
+                if change.amount.isZero {
+                    book.values[index][change.account] = nil
+                    if book.values[index].isEmpty { book.remove(at: index) }
+                } else {
+                    book.values[index][change.account] = change.amount
+                }
+            } else if !change.amount.isZero {
+                book[change.asset] = [change.account: change.amount]
             }
         }
-        for (asset, total) in issuedNow { issued[asset] = total }
-        for (asset, total) in burnedNow { burned[asset] = total }
+        for (asset, total) in changes.issued { issued[asset] = total }
+        for (asset, total) in changes.burned { burned[asset] = total }
         entries.append(entry)
         entryCount = entry.sequence
         headHash = entry.hash
@@ -280,10 +299,4 @@ public struct Ledger: Sendable, Equatable, Codable {
             throw .ledgerInvalid("entry \(entry.sequence) hash does not match its contents")
         }
     }
-}
-
-/// An (asset, account) pair: the key of one balance.
-struct BalanceKey: Hashable, Sendable {
-    var asset: String
-    var account: String
 }

@@ -435,23 +435,7 @@ extension UInt256: CustomStringConvertible {
     /// UInt256(1000).description   // "1000"
     /// ```
     public var description: String {
-        if isZero { return "0" }
-        if let small = uint64Value { return String(small) }
-        var chunks: [UInt64] = []
-        var rest = self
-        // 10^19 is the largest power of ten in a UInt64: few divisions per value.
-        while !rest.isZero {
-            let (q, r) = rest.dividedReportingRemainder(bySmall: 10_000_000_000_000_000_000)
-            chunks.append(r)
-            rest = q
-        }
-        var bytes = Array(String(chunks.removeLast()).utf8)
-        for chunk in chunks.reversed() {
-            let digits = Array(String(chunk).utf8)
-            bytes.append(contentsOf: [UInt8](repeating: 0x30, count: 19 - digits.count))
-            bytes.append(contentsOf: digits)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        withDecimalDigits { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Parses plain decimal digits (no sign, no separators, no spaces); nil if the text is
