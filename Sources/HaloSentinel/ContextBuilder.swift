@@ -6,8 +6,10 @@ import LuaSandbox
 enum ContextBuilder {
     /// The ctx of `hook`, written straight into a policy call's buffer format for `types`
     /// (the host's): no ``LuaTable`` tree, one pass over the Unit's state.
+    ///
+    /// The Unit's state is read in place (`sentinel.unit.…`), never copied whole: a copy of a
+    /// `HaloUnit` retains every table it holds, and a ctx is written for every hook call.
     static func context(for sentinel: UnitSentinel, hook: String, cycle: CycleInfo?, types: LuaUserdataTypes) -> EncodedLuaTable {
-        let unit = sentinel.unit
         let artifact = sentinel.artifact
         let now = sentinel.now
         let amountType = AmountBinding.typeID(in: types)
@@ -39,13 +41,13 @@ enum ContextBuilder {
         let underlyingDecimals = UInt8(artifact.decimals(of: artifact.underlying))
         let shareDecimals = UInt8(artifact.decimals(of: artifact.share))
         ctx.openTable("queues")
-        writeQueue("subscribe", unit.subscribeQueue, decimals: underlyingDecimals, shareDecimals: underlyingDecimals, into: &ctx, amountType: amountType)
-        writeQueue("redeem", unit.redeemQueue, decimals: shareDecimals, shareDecimals: shareDecimals, into: &ctx, amountType: amountType)
+        writeQueue("subscribe", sentinel.unit.subscribeQueue, decimals: underlyingDecimals, shareDecimals: underlyingDecimals, into: &ctx, amountType: amountType)
+        writeQueue("redeem", sentinel.unit.redeemQueue, decimals: shareDecimals, shareDecimals: shareDecimals, into: &ctx, amountType: amountType)
         ctx.closeTable()
 
         ctx.openTable("rate_limits")
-        for key in unit.rateLimits.keys.sorted() {
-            guard let limit = unit.rateLimits.limit(key) else { continue }
+        for key in sentinel.unit.rateLimits.keys.sorted() {
+            guard let limit = sentinel.unit.rateLimits.limit(key) else { continue }
             ctx.openTable(key)
             if limit.isUnlimited {
                 ctx.set("unlimited", true)
@@ -60,7 +62,7 @@ enum ContextBuilder {
             ctx.closeTable()
         }
         ctx.closeTable()
-        ctx.set("exchange_rate", amount: unit.exchangeRate.wad, decimals: 18, type: amountType)
+        ctx.set("exchange_rate", amount: sentinel.unit.exchangeRate.wad, decimals: 18, type: amountType)
         if let last = sentinel.lastSettlement {
             ctx.openTable("last_settlement")
             ctx.set("time", last.time.seconds)
@@ -90,7 +92,7 @@ enum ContextBuilder {
         for account in unitAccounts {
             ctx.openTable(account)
             for asset in assets {
-                let units = unit.ledger.balance(of: account, asset: asset)
+                let units = sentinel.unit.ledger.balance(of: account, asset: asset)
                 if !units.isZero { ctx.set(asset, amount: units, decimals: UInt8(artifact.decimals(of: asset)), type: amountType) }
             }
             ctx.closeTable()
@@ -98,13 +100,13 @@ enum ContextBuilder {
         ctx.closeTable()
         ctx.openTable("supply")
         for asset in assets {
-            ctx.set(asset, amount: unit.ledger.supply(of: asset), decimals: UInt8(artifact.decimals(of: asset)), type: amountType)
+            ctx.set(asset, amount: sentinel.unit.ledger.supply(of: asset), decimals: UInt8(artifact.decimals(of: asset)), type: amountType)
         }
         ctx.closeTable()
         ctx.closeTable()
         ctx.openTable("flags")
-        ctx.set("subscriptions_halted", unit.subscriptionsHalted)
-        ctx.set("relayer_frozen", unit.controller.isFrozen)
+        ctx.set("subscriptions_halted", sentinel.unit.subscriptionsHalted)
+        ctx.set("relayer_frozen", sentinel.unit.controller.isFrozen)
         ctx.set("skip_next_cycle", sentinel.flags.skipNextCycle)
         ctx.set("migrating", sentinel.flags.migrating)
         ctx.closeTable()

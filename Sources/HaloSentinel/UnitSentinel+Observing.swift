@@ -18,6 +18,18 @@ extension UnitSentinel {
         }
     }
 
+    /// What `account` holds in this Unit, in base units: claimed shares (`share` is the Unit's
+    /// share asset), shares claimable from the subscribe queue, shares waiting in the redeem
+    /// queue, underlying pending in the subscribe queue; and the exchange rate. Read in place:
+    /// a copy of the Unit's state would retain every table it holds (the simulation asks this
+    /// for every Prime and Unit several times a day).
+    public func holdings(of account: String, share: String)
+        -> (held: UInt256, claimable: UInt256, redeeming: UInt256, pending: UInt256, exchangeRate: Rate)
+    {
+        (unit.ledger.balance(of: account, asset: share), unit.subscribeQueue.pendingReward(account: account),
+         unit.redeemQueue.underlying(of: account), unit.subscribeQueue.underlying(of: account), unit.exchangeRate)
+    }
+
     /// The policy the Unit runs now; nil while none is loaded.
     public var policyLoaded: Bool { policy != nil && policyLoadFailure == nil }
 }

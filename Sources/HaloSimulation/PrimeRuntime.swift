@@ -91,13 +91,9 @@ final class PrimeRuntime {
     /// Shares (claimed, claimable and waiting to redeem), their value, the claimed ones alone,
     /// and USDS pending in the subscribe queue.
     func position(in unit: SimulatedUnit) -> Position {
-        let core = unit.sentinel.unit
-        let held = core.ledger.balance(of: name, asset: unit.artifact.share)
-        let claimable = core.subscribeQueue.pendingReward(account: name)
-        let redeeming = core.redeemQueue.underlying(of: name)
-        let pending = core.subscribeQueue.underlying(of: name)
-        let shares = OrderValidator.sum(OrderValidator.sum(held, claimable), redeeming)
-        let value = shares.isZero ? UInt256.zero : ((try? UInt256.mulDiv(shares, core.exchangeRate.wad, .wad)) ?? .max)
-        return (shares, value, held, pending)
+        let parts = unit.sentinel.holdings(of: name, share: unit.artifact.share)
+        let shares = OrderValidator.sum(OrderValidator.sum(parts.held, parts.claimable), parts.redeeming)
+        let value = shares.isZero ? UInt256.zero : ((try? UInt256.mulDiv(shares, parts.exchangeRate.wad, .wad)) ?? .max)
+        return (shares, value, parts.held, parts.pending)
     }
 }
