@@ -10,6 +10,7 @@ extension LCTSQueue {
         self.init()
         header = try container.decode(Header.self, forKey: .header)
         finalized = try container.decode([UInt64: UInt256].self, forKey: .finalized)
+        finalizedByID = Self.dense(finalized)  // observers do not run in an initializer
         for (account, position) in try container.decode([String: Position].self, forKey: .positions) {
             store[account] = position
         }

@@ -70,7 +70,28 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
 
     var header = Header()
     /// Final rewardPerToken of every finalized generation, by id. Values never change.
-    public internal(set) var finalized: [UInt64: UInt256] = [:]
+    public internal(set) var finalized: [UInt64: UInt256] = [:] {
+        didSet { finalizedByID = Self.dense(finalized) }
+    }
+    /// The same as an array indexed by id (ids count up from 1, one a day or so): a claim or
+    /// exit on an old position reads it without hashing. Empty when an id is too large for an
+    /// array (then `finalized` is read). Derived: not encoded, not compared.
+    var finalizedByID: [UInt256?] = []
+
+    /// ``finalizedByID`` for `finalized`: ids up to 2^20, else empty.
+    static func dense(_ finalized: [UInt64: UInt256]) -> [UInt256?] {
+        guard let top = finalized.keys.max(), top < 1 << 20 else { return [] }
+        var result = [UInt256?](repeating: nil, count: Int(top) + 1)
+        for (id, value) in finalized { result[Int(id)] = value }
+        return result
+    }
+
+    /// A finalized generation's final rewardPerToken, or nil.
+    @inline(__always) func finalRewardPerToken(_ id: UInt64) -> UInt256? {
+        if id < UInt64(finalizedByID.count) { return finalizedByID[Int(id)] }
+        // Past the array: only an id beyond every finalized one, unless the ids were too large.
+        return finalizedByID.isEmpty && !finalized.isEmpty ? finalized[id] : nil
+    }
     /// One position per account (in the current or a finalized generation), in a dense
     /// open-addressing table (``PositionStore``): 1e6 positions fit in about half the memory
     /// of a dictionary and a lookup waits on memory once.
@@ -418,7 +439,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
         let perToken: UInt256
         if let current = header.current, current.id == position.generation {
             perToken = current.rewardPerToken
-        } else if let final = finalized[position.generation] {
+        } else if let final = finalRewardPerToken(position.generation) {
             perToken = final
         } else {
             return .zero

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HaloCore
 
@@ -25,6 +26,28 @@ import Testing
         let result2 = try q.claim(account: "alice")
         #expect(result2 == tokens("980"))
         #expect(q.positions.isEmpty && q.rewardPaid == q.rewardMinted)
+    }
+
+    /// Finalized rewards are read from an array by generation id; it follows every way
+    /// `finalized` changes (a settle, a decoded snapshot) and falls back to the dictionary
+    /// for ids too large for an array.
+    @Test func finalizedRewardsByIDFollowTheDictionary() throws {
+        var q = LCTSQueue()
+        for day in 1...3 {
+            _ = try q.deposit(account: "p\(day)", amount: tokens("100"))
+            _ = q.lock()
+            _ = try q.settle(capacity: tokens("100")) { _ in tokens("99") }
+        }
+        #expect(q.finalizedByID.count == 4 && q.finalRewardPerToken(2) == q.finalized[2] && q.finalRewardPerToken(9) == nil)
+        #expect(q.pendingReward(account: "p1") == tokens("99"))
+        let decoded = try JSONDecoder().decode(LCTSQueue.self, from: JSONEncoder().encode(q))
+        #expect(decoded == q && decoded.finalizedByID == q.finalizedByID)
+        #expect(decoded.pendingReward(account: "p3") == q.pendingReward(account: "p3"))
+        var far = q
+        far.finalized[5_000_000] = .wad
+        #expect(far.finalizedByID.isEmpty)
+        #expect(far.finalRewardPerToken(5_000_000) == .wad && far.finalRewardPerToken(1) == q.finalized[1])
+        #expect(far.pendingReward(account: "p2") == tokens("99"))
     }
 
     @Test func storyPartialCapacityWithClaims() throws {
