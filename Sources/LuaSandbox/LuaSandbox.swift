@@ -263,6 +263,18 @@ public final class LuaSandbox {
     public func call(
         _ table: LuaReference, function: String, context: LuaTable, state: LuaTable, extra: [LuaValue] = []
     ) throws(SandboxError) -> (results: [LuaValue], state: LuaTable?) {
+        try invokeWithState(table, function: function, state: state, extra: extra) { (callState) throws(SandboxError) in
+            try encoder.encode(context, adding: "state", .reference(callState), types: registry.typeIDs)
+        }
+    }
+
+    /// Runs `table[function](ctx, extra...)` with `ctx.state` made from `state`: the state is
+    /// encoded first, then `writeContext` puts the ctx (with `state` as `callState`), then the
+    /// arguments; reads the results and the state back.
+    private func invokeWithState(
+        _ table: LuaReference, function: String, state: LuaTable, extra: [LuaValue],
+        writeContext: (LuaReference) throws(SandboxError) -> Void
+    ) throws(SandboxError) -> (results: [LuaValue], state: LuaTable?) {
         guard table.owner == serial else {
             throw SandboxError(code: .policyError, message: "reference belongs to another sandbox")
         }
@@ -270,17 +282,8 @@ public final class LuaSandbox {
         encoder.reset()
         try encoder.encode(.table(LuaTable(entries: state.entries, frozen: false)), types: registry.typeIDs)
         let stateLength = encoder.count
-        let callState = LuaReference(id: Int32(HALO_REF_CALL_STATE), environment: 0, owner: serial)
-        try encoder.encode(context, adding: "state", .reference(callState), types: registry.typeIDs)
+        try writeContext(LuaReference(id: Int32(HALO_REF_CALL_STATE), environment: 0, owner: serial))
         for argument in extra { try encoder.encode(argument, types: registry.typeIDs) }
-        return try invokeWithState(table, function: function, stateLength: stateLength)
-    }
-
-    /// Runs the call whose state, ctx and arguments are in the encoder (the state first,
-    /// `stateLength` bytes) and reads the results and the state back.
-    private func invokeWithState(
-        _ table: LuaReference, function: String, stateLength: Int
-    ) throws(SandboxError) -> (results: [LuaValue], state: LuaTable?) {
         var count: Int32 = 0
         var emittedStateLength = 0
         let encoded = encoder.buffer
@@ -312,23 +315,15 @@ public final class LuaSandbox {
     public func call(
         _ table: LuaReference, function: String, encodedContext context: EncodedLuaTable, state: LuaTable, extra: [LuaValue] = []
     ) throws(SandboxError) -> (results: [LuaValue], state: LuaTable?) {
-        guard table.owner == serial else {
-            throw SandboxError(code: .policyError, message: "reference belongs to another sandbox")
-        }
         guard context.types.ids == registry.typeIDs else {
             throw SandboxError(code: .policyError, message: "the ctx was written for another sandbox's userdata types")
         }
         guard !context.wroteState else {
             throw SandboxError(code: .policyError, message: "the ctx has its own 'state' entry: the state is passed on its own")
         }
-        try refuseReentry()
-        encoder.reset()
-        try encoder.encode(.table(LuaTable(entries: state.entries, frozen: false)), types: registry.typeIDs)
-        let stateLength = encoder.count
-        let callState = LuaReference(id: Int32(HALO_REF_CALL_STATE), environment: 0, owner: serial)
-        context.bytes.withUnsafeBytes { encoder.encode(context: $0, adding: "state", callState) }
-        for argument in extra { try encoder.encode(argument, types: registry.typeIDs) }
-        return try invokeWithState(table, function: function, stateLength: stateLength)
+        return try invokeWithState(table, function: function, state: state, extra: extra) { callState in
+            context.bytes.withUnsafeBytes { encoder.encode(context: $0, adding: "state", callState) }
+        }
     }
 
     /// Puts a copy of `value` in the registry, writable by scripts unless `frozen`
