@@ -152,7 +152,7 @@ enum ContextBuilder {
 
     static func writeValue(_ value: ReportValue, index: Int64, into ctx: inout LuaTableWriter, amountType: Int32) {
         switch value {
-        case .amount(let amount): ctx.set(index: index, userdata: amountType, size: AmountBinding.payloadSize) { AmountBinding.store(amount.units, amount.decimals, into: $0) }
+        case .amount(let amount): ctx.set(index: index, amount: amount.units, decimals: amount.decimals, type: amountType)
         case .text(let text): try? ctx.set(index: index, .string(text))
         case .bool(let flag): try? ctx.set(index: index, .boolean(flag))
         case .list(let values):

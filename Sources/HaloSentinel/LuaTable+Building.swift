@@ -24,3 +24,10 @@ extension LuaTableWriter {
         set(key, userdata: type, size: AmountBinding.payloadSize) { AmountBinding.store(units, decimals, into: $0) }
     }
 }
+
+extension LuaTableWriter {
+    /// `index` = a `halo.amount` (a sequence element), as ``set(_:amount:decimals:type:)``.
+    public mutating func set(index: Int64, amount units: UInt256, decimals: UInt8, type: Int32) {
+        set(index: index, userdata: type, size: AmountBinding.payloadSize) { AmountBinding.store(units, decimals, into: $0) }
+    }
+}

@@ -28,10 +28,7 @@ enum PrimeContextBuilder {
         // A week and a day: enough for a policy's own yield estimate; `apy_30d` covers the month.
         fields.openTable("rate_history")
         for (index, rate) in unit.rateHistory.suffix(rateHistoryLength).enumerated() {
-            fields.set(index: Int64(index + 1), userdata: amountType, size: amountPayloadSize) { buffer in
-                rate.wad.storeBytes(into: buffer)
-                buffer[32] = 18
-            }
+            fields.set(index: Int64(index + 1), amount: rate.wad, decimals: 18, type: amountType)
         }
         fields.closeTable()
         fields.set("apy_30d", amount: unit.apy30d.units, decimals: unit.apy30d.decimals, type: amountType)
@@ -48,9 +45,6 @@ enum PrimeContextBuilder {
         }
         return fields.finishFragment()
     }
-
-    /// Bytes of a `halo.amount` payload: 32 of units, one of decimals.
-    static let amountPayloadSize = 33
 
     /// `positions`: each Unit's ``PrimeRuntime/position(in:)`` in `units` order, as `view` was
     /// made from; `base`: each Unit's ``universeBase(_:types:)``, written for `types`.
