@@ -76,7 +76,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     }
 
     /// Keeps at most about `count` recent ledger entries in memory (nil: all). A Sentinel whose
-    /// journal is the durable record sets this so memory stays flat over millions of events.
+    /// journal is the durable record sets this so memory stays flat over millions of events;
+    /// 0 keeps balances only, with no entries built or hashed (``Ledger/retainedEntries``), for
+    /// a simulation that is never audited.
     public mutating func retainLedgerEntries(_ count: Int?) {
         ledger.retainedEntries = count
     }
@@ -134,8 +136,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
             throw .notAuthorized("\(account) is funded only by Unit flows")
         }
         guard !amount.isZero else { throw .zeroAmount }
-        try ledger.record(time: time, actor: source, action: "fund",
-                          parameters: ["account": account, "asset": asset, "amount": format(amount), "source": source],
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: source, action: "fund",
+                          parameters: ["account": account, "asset": asset, "amount": Self.format(amount, decimals), "source": source],
                           postings: [.issue(asset: asset, to: account, amount: amount, source: source)])
     }
 
@@ -181,8 +184,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         let queueAccount = HaloUnit.account(of: kind)
         let postings: [Posting] = reward.isZero
             ? [] : [.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: reward)]
-        try ledger.record(time: time, actor: account, action: "claim",
-                          parameters: ["account": account, "queue": kind.rawValue, "reward": format(reward)],
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: account, action: "claim",
+                          parameters: ["account": account, "queue": kind.rawValue, "reward": Self.format(reward, decimals)],
                           postings: postings)
         applyQueue(kind, transition)
         return reward
@@ -210,9 +214,10 @@ public struct HaloUnit: Sendable, Equatable, Codable {
             postings.append(.transfer(asset: depositAsset(of: kind), from: queueAccount, to: account,
                                       amount: result.underlying))
         }
-        try ledger.record(time: time, actor: account, action: "exit",
-                          parameters: ["account": account, "queue": kind.rawValue, "reward": format(result.reward),
-                                       "underlying": format(result.underlying)],
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: account, action: "exit",
+                          parameters: ["account": account, "queue": kind.rawValue, "reward": Self.format(result.reward, decimals),
+                                       "underlying": Self.format(result.underlying, decimals)],
                           postings: postings)
         applyQueue(kind, transition)
         return result
@@ -228,7 +233,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         let kinds = kind.map { [$0] } ?? QueueKind.allCases
         var parameters = ["queue": kind?.rawValue ?? "both"]
         for k in kinds { parameters[k.rawValue] = queue(k).status == .active ? "locked" : "unchanged" }
-        try ledger.record(time: time, actor: actor, action: "lock", parameters: parameters, postings: [])
+        try ledger.post(time: time, actor: actor, action: "lock", parameters: parameters, postings: [])
         for k in kinds {
             if k == .subscribe { subscribeQueue.lock() } else { redeemQueue.lock() }
         }
@@ -338,7 +343,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
             parameters["redeem.converted"] = format(r.converted)
             parameters["redeem.minted"] = format(r.minted)
         }
-        try ledger.record(time: time, actor: actor, action: "settle", parameters: parameters, postings: postings)
+        try ledger.post(time: time, actor: actor, action: "settle", parameters: parameters, postings: postings)
         if let plan = subscribePlan { subscribeQueue.apply(plan.1) }
         if let plan = redeemPlan { redeemQueue.apply(plan.1) }
         rateLimits = limits
@@ -377,7 +382,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// ```
     public mutating func setExchangeRate(_ rate: Rate, at time: Timestamp, actor: String = "sentinel") throws(HaloError) {
         guard !rate.wad.isZero else { throw .invalidExchangeRate }
-        try ledger.record(time: time, actor: actor, action: "set-exchange-rate",
+        try ledger.post(time: time, actor: actor, action: "set-exchange-rate",
                           parameters: ["previous": exchangeRate.description, "rate": rate.description], postings: [])
         exchangeRate = rate
     }
@@ -388,7 +393,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// try unit.haltSubscriptions(at: now)
     /// ```
     public mutating func haltSubscriptions(at time: Timestamp, actor: String = "sentinel") throws(HaloError) {
-        try ledger.record(time: time, actor: actor, action: "halt-subscriptions", parameters: [:], postings: [])
+        try ledger.post(time: time, actor: actor, action: "halt-subscriptions", parameters: [:], postings: [])
         subscriptionsHalted = true
     }
 
@@ -398,7 +403,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// try unit.resumeSubscriptions(at: now)
     /// ```
     public mutating func resumeSubscriptions(at time: Timestamp, actor: String = "sentinel") throws(HaloError) {
-        try ledger.record(time: time, actor: actor, action: "resume-subscriptions", parameters: [:], postings: [])
+        try ledger.post(time: time, actor: actor, action: "resume-subscriptions", parameters: [:], postings: [])
         subscriptionsHalted = false
     }
 
@@ -408,7 +413,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// try unit.freeze(at: now)
     /// ```
     public mutating func freeze(at time: Timestamp, actor: String = "freezer") throws(HaloError) {
-        try ledger.record(time: time, actor: actor, action: "freeze",
+        try ledger.post(time: time, actor: actor, action: "freeze",
                           parameters: ["relayer": controller.relayer ?? ""], postings: [])
         controller.freeze()
     }
@@ -419,7 +424,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// try unit.setRelayer("sentinel", at: now)
     /// ```
     public mutating func setRelayer(_ relayer: String, at time: Timestamp, actor: String = "governance") throws(HaloError) {
-        try ledger.record(time: time, actor: actor, action: "set-relayer", parameters: ["relayer": relayer], postings: [])
+        try ledger.post(time: time, actor: actor, action: "set-relayer", parameters: ["relayer": relayer], postings: [])
         controller.setRelayer(relayer)
     }
 
@@ -432,8 +437,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// ```
     public mutating func setRateLimit(key: String, maxAmount: UInt256, slope: UInt256, at time: Timestamp,
                                       actor: String = "governance") throws(HaloError) {
-        try ledger.record(time: time, actor: actor, action: "rate-limit-set",
-                          parameters: ["key": key, "max": format(maxAmount), "slope": format(slope)], postings: [])
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: actor, action: "rate-limit-set",
+                          parameters: ["key": key, "max": Self.format(maxAmount, decimals), "slope": Self.format(slope, decimals)], postings: [])
         rateLimits.set(key: key, maxAmount: maxAmount, slope: slope, at: time)
     }
 
@@ -447,9 +453,10 @@ public struct HaloUnit: Sendable, Equatable, Codable {
                                       lastUpdated: Timestamp, at time: Timestamp, actor: String = "governance") throws(HaloError) {
         var limits = rateLimits
         try limits.set(key: key, maxAmount: maxAmount, slope: slope, lastAmount: lastAmount, lastUpdated: lastUpdated, at: time)
-        try ledger.record(time: time, actor: actor, action: "rate-limit-set",
-                          parameters: ["key": key, "max": format(maxAmount), "slope": format(slope),
-                                       "last_amount": format(lastAmount), "last_updated": lastUpdated.iso8601],
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: actor, action: "rate-limit-set",
+                          parameters: ["key": key, "max": Self.format(maxAmount, decimals), "slope": Self.format(slope, decimals),
+                                       "last_amount": Self.format(lastAmount, decimals), "last_updated": lastUpdated.iso8601],
                           postings: [])
         rateLimits = limits
     }
@@ -460,7 +467,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// try unit.setUnlimitedRateLimit(key: "withdraw", at: now)
     /// ```
     public mutating func setUnlimitedRateLimit(key: String, at time: Timestamp, actor: String = "governance") throws(HaloError) {
-        try ledger.record(time: time, actor: actor, action: "rate-limit-set-unlimited", parameters: ["key": key], postings: [])
+        try ledger.post(time: time, actor: actor, action: "rate-limit-set-unlimited", parameters: ["key": key], postings: [])
         rateLimits.setUnlimited(key: key, at: time)
     }
 
@@ -476,8 +483,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         try controller.requireRelayer()
         var limits = rateLimits
         let left = try limits.consume(key: key, amount: amount, at: time)
-        try ledger.record(time: time, actor: actor, action: "rate-limit-consume",
-                          parameters: ["key": key, "amount": format(amount)], postings: [])
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: actor, action: "rate-limit-consume",
+                          parameters: ["key": key, "amount": Self.format(amount, decimals)], postings: [])
         rateLimits = limits
         return left
     }
@@ -492,8 +500,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
                                             actor: String = "sentinel") throws(HaloError) -> UInt256 {
         var limits = rateLimits
         let left = try limits.replenish(key: key, amount: amount, at: time)
-        try ledger.record(time: time, actor: actor, action: "rate-limit-replenish",
-                          parameters: ["key": key, "amount": format(amount)], postings: [])
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: actor, action: "rate-limit-replenish",
+                          parameters: ["key": key, "amount": Self.format(amount, decimals)], postings: [])
         rateLimits = limits
         return left
     }
@@ -507,8 +516,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// ```
     public mutating func addInit(key: String, maxAmount: UInt256, slope: UInt256, at time: Timestamp,
                                  actor: String = "governance") throws(HaloError) {
-        try ledger.record(time: time, actor: actor, action: "configure-init",
-                          parameters: ["key": key, "max": format(maxAmount), "slope": format(slope)], postings: [])
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: actor, action: "configure-init",
+                          parameters: ["key": key, "max": Self.format(maxAmount, decimals), "slope": Self.format(slope, decimals)], postings: [])
         configurator.addInit(key: key, maxAmount: maxAmount, slope: slope)
     }
 
@@ -522,7 +532,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         var parameters: [String: String] = [:]
         if let hop { parameters["hop"] = hop.description }
         if let maxChange { parameters["max_change"] = maxChange.description }
-        try ledger.record(time: time, actor: actor, action: "configure-file", parameters: parameters, postings: [])
+        try ledger.post(time: time, actor: actor, action: "configure-file", parameters: parameters, postings: [])
         configurator.file(hop: hop, maxChange: maxChange)
     }
 
@@ -536,9 +546,10 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         var configurator = self.configurator
         var limits = rateLimits
         try configurator.setRateLimit(key: key, maxAmount: maxAmount, slope: slope, at: time, limits: &limits)
-        try ledger.record(time: time, actor: actor, action: "configure-set-rate-limit",
-                          parameters: ["key": key, "max": maxAmount == .max ? "unlimited" : format(maxAmount),
-                                       "slope": format(slope)], postings: [])
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: actor, action: "configure-set-rate-limit",
+                          parameters: ["key": key, "max": maxAmount == .max ? "unlimited" : Self.format(maxAmount, decimals),
+                                       "slope": Self.format(slope, decimals)], postings: [])
         self.configurator = configurator
         rateLimits = limits
     }
@@ -585,9 +596,10 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         let postings: [Posting] = outcome.rewardPaid.isZero
             ? [deposited]
             : [.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: outcome.rewardPaid), deposited]
-        try ledger.record(time: time, actor: account, action: kind == .subscribe ? "subscribe" : "redeem",
-                          parameters: ["account": account, "amount": format(amount), "shares": format(outcome.shares),
-                                       "generation": String(outcome.generation), "reward_paid": format(outcome.rewardPaid)],
+        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        try ledger.post(time: time, actor: account, action: kind == .subscribe ? "subscribe" : "redeem",
+                          parameters: ["account": account, "amount": Self.format(amount, decimals), "shares": Self.format(outcome.shares, decimals),
+                                       "generation": String(outcome.generation), "reward_paid": Self.format(outcome.rewardPaid, decimals)],
                           postings: postings)
         applyQueue(kind, transition)
         return outcome
@@ -601,7 +613,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         if HaloUnit.isSystemAccount(account) { throw .notAuthorized("\(account) is a Unit account, not a depositor") }
     }
 
-    private func format(_ units: UInt256) -> String { Amount(units: units, decimals: decimals).description }
+    private func format(_ units: UInt256) -> String { Self.format(units, decimals) }
+
+    private static func format(_ units: UInt256, _ decimals: UInt8) -> String { Amount(units: units, decimals: decimals).description }
 }
 
 /// What the Sentinel decided for one queue at settlement.

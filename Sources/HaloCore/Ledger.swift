@@ -23,6 +23,12 @@ public struct Ledger: Sendable, Equatable, Codable {
     public private(set) var headHash: String = LedgerEntry.genesisHash
     /// Keep at most about this many recent entries in memory (nil: keep all). Balances, totals,
     /// sequence and head hash are unaffected.
+    ///
+    /// 0 keeps a book of balances only, for a simulation that reports balances and is never
+    /// audited: ``post(time:actor:action:parameters:postings:)`` then checks and applies the
+    /// postings exactly as before and counts ``entryCount`` on, but builds, hashes and keeps no
+    /// entry, so ``headHash`` stays where it was. ``record(time:actor:action:parameters:postings:)``
+    /// still builds, chains and returns its entry (and keeps none).
     public var retainedEntries: Int? = nil
     /// asset -> account -> balance; zero balances are removed so equal books compare equal.
     private var book: [String: [String: UInt256]] = [:]
@@ -108,6 +114,27 @@ public struct Ledger: Sendable, Equatable, Codable {
                                 parameters: parameters, postings: postings, previousHash: headHash)
         try append(entry)
         return entry
+    }
+
+    /// What ``record(time:actor:action:parameters:postings:)`` does, for a caller that does not
+    /// need the entry: with ``retainedEntries`` 0 no entry is built (nor `parameters` evaluated,
+    /// nor anything hashed); the postings are checked and applied the same way, with the same
+    /// refusals, and ``entryCount`` counts on.
+    ///
+    /// ```swift
+    /// try ledger.post(time: now, actor: "alice", action: "fund", parameters: ["amount": "1000"],
+    ///                 postings: [.issue(asset: "USDS", to: "alice", amount: tokens("1000"), source: "bank")])
+    /// ```
+    public mutating func post(
+        time: Timestamp, actor: String, action: String, parameters: @autoclosure () -> [String: String] = [:],
+        postings: [Posting]
+    ) throws(HaloError) {
+        guard retainedEntries == 0 else {
+            try record(time: time, actor: actor, action: action, parameters: parameters(), postings: postings)
+            return
+        }
+        try apply(validate(postings))
+        entryCount += 1
     }
 
     /// Brings `amount` of `asset` into the book for `to`, from an outside `source`; one entry.
@@ -202,7 +229,19 @@ public struct Ledger: Sendable, Equatable, Codable {
 
     /// Validates, applies and appends an already-built entry (recording and replay).
     private mutating func append(_ entry: LedgerEntry) throws(HaloError) {
-        let changes = try validate(entry.postings)
+        try apply(validate(entry.postings))
+        entryCount = entry.sequence
+        headHash = entry.hash
+        if retainedEntries == 0 { return }
+        entries.append(entry)
+        // Trim in halves so the cost stays amortised O(1) per entry.
+        if let limit = retainedEntries, entries.count > 2 * limit {
+            entries.removeFirst(entries.count - limit)
+        }
+    }
+
+    /// Writes checked changes into the book and the issued and burned totals.
+    private mutating func apply(_ changes: PendingChanges) {
         for change in changes.balances {
             // One lookup of the asset, then the account changed in place.
             if let index = book.index(forKey: change.asset) {
@@ -218,13 +257,6 @@ public struct Ledger: Sendable, Equatable, Codable {
         }
         for (asset, total) in changes.issued { issued[asset] = total }
         for (asset, total) in changes.burned { burned[asset] = total }
-        entries.append(entry)
-        entryCount = entry.sequence
-        headHash = entry.hash
-        // Trim in halves so the cost stays amortised O(1) per entry.
-        if let limit = retainedEntries, entries.count > 2 * max(limit, 1) {
-            entries.removeFirst(entries.count - max(limit, 1))
-        }
     }
 
     // MARK: Verification

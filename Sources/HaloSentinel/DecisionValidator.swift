@@ -187,8 +187,10 @@ enum DecisionValidator {
     /// An amount from a decision: an `halo.amount` or an exact decimal string; floats and
     /// bare integers are refused (a float is not exact; an integer is ambiguous between
     /// tokens and base units).
-    static func amount(_ value: LuaValue?, decimals: Int, what: String) throws(PolicyFailure) -> Amount? {
+    static func amount(_ value: LuaValue?, decimals: Int, what name: @autoclosure () -> String) throws(PolicyFailure) -> Amount? {
         guard let value, value != .nil else { return nil }
+        // The name of the value is only built for a refusal.
+        var what: String { name() }
         switch value {
         case .userdata(let userdata) where userdata.typeName == AmountBinding.typeName:
             guard let amount = AmountBinding.amount(fromPayload: userdata.bytes) else { throw .bad("\(what): corrupt amount") }

@@ -64,8 +64,8 @@ public final class SandboxedPolicy {
 
     /// An amount from a decision (`halo.amount` or decimal string; floats and bare integers
     /// refused as `bad-decision`), the same rule as every Unit decision.
-    public static func amount(_ value: LuaValue?, decimals: Int = 18, what: String) throws(PolicyFailure) -> Amount? {
-        try DecisionValidator.amount(value, decimals: decimals, what: what)
+    public static func amount(_ value: LuaValue?, decimals: Int = 18, what: @autoclosure () -> String) throws(PolicyFailure) -> Amount? {
+        try DecisionValidator.amount(value, decimals: decimals, what: what())
     }
 
     /// The values of a sequence 1...n, or nil when the table is not one.

@@ -40,7 +40,6 @@ struct UnitView {
 /// per-class concentration caps. SORL on `configure` is HaloCore's Configurator's to enforce.
 enum OrderValidator {
     static let maxOrders = 256
-    static let orderFields: Set<String> = ["order", "unit", "amount", "max", "slope"]
 
     /// Decodes `allocate`'s result: nil or a list of orders. Anything else is a `bad-decision`
     /// (the whole call fails and changes nothing).
@@ -51,37 +50,48 @@ enum OrderValidator {
         }
         guard items.count <= maxOrders else { throw bad("allocate returned \(items.count) orders; at most \(maxOrders)") }
         var orders: [PrimeOrder] = []
+        orders.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            let what = "order \(index + 1)"
+            // Named only in a refusal: most calls return many orders and refuse none.
+            var what: String { "order \(index + 1)" }
             guard case .table(let order) = item else { throw bad("\(what) is \(SandboxedPolicy.describe(item)), not an order table") }
-            var fields: [String: LuaValue] = [:]
+            // A Lua table has each key once: one slot per known field.
+            var kindValue, unitValue, amountValue, maxValue, slopeValue: LuaValue?
             for entry in order.entries {
-                guard case .string(let key) = entry.key, orderFields.contains(key) else {
+                guard case .string(let key) = entry.key else {
                     throw bad("\(what) has an unknown field \(SandboxedPolicy.describe(entry.key)) (known: amount, max, order, slope, unit)")
                 }
-                fields[key] = entry.value
+                switch key {
+                case "order": kindValue = entry.value
+                case "unit": unitValue = entry.value
+                case "amount": amountValue = entry.value
+                case "max": maxValue = entry.value
+                case "slope": slopeValue = entry.value
+                default:
+                    throw bad("\(what) has an unknown field \(SandboxedPolicy.describe(entry.key)) (known: amount, max, order, slope, unit)")
+                }
             }
-            guard case .string(let kind)? = fields["order"] else { throw bad("\(what) has no order kind (use halo.orders.*)") }
-            guard case .string(let unit)? = fields["unit"], !unit.isEmpty else { throw bad("\(what): unit must be a Unit's name") }
+            guard case .string(let kind)? = kindValue else { throw bad("\(what) has no order kind (use halo.orders.*)") }
+            guard case .string(let unit)? = unitValue, !unit.isEmpty else { throw bad("\(what): unit must be a Unit's name") }
             switch kind {
             case "subscribe":
-                guard let amount = try SandboxedPolicy.amount(fields["amount"], what: "\(what).amount") else {
+                guard let amount = try SandboxedPolicy.amount(amountValue, what: "\(what).amount") else {
                     throw bad("\(what): subscribe needs an amount")
                 }
                 orders.append(.subscribe(unit: unit, amount: amount))
             case "redeem":
                 let decimals = shareDecimals(unit) ?? 18
-                guard let shares = try SandboxedPolicy.amount(fields["amount"], decimals: decimals, what: "\(what).amount") else {
+                guard let shares = try SandboxedPolicy.amount(amountValue, decimals: decimals, what: "\(what).amount") else {
                     throw bad("\(what): redeem needs an amount of shares")
                 }
                 orders.append(.redeem(unit: unit, shares: shares))
             case "exit":
                 orders.append(.exit(unit: unit))
             case "configure":
-                guard let max = try SandboxedPolicy.amount(fields["max"], what: "\(what).max") else {
+                guard let max = try SandboxedPolicy.amount(maxValue, what: "\(what).max") else {
                     throw bad("\(what): configure needs max")
                 }
-                orders.append(.configure(unit: unit, maxAmount: max, slope: try SandboxedPolicy.amount(fields["slope"], what: "\(what).slope")))
+                orders.append(.configure(unit: unit, maxAmount: max, slope: try SandboxedPolicy.amount(slopeValue, what: "\(what).slope")))
             default:
                 throw bad("\(what): unknown order '\(kind)' (subscribe, redeem, exit, configure)")
             }

@@ -1,4 +1,3 @@
-import Dispatch
 import HaloArtifacts
 import HaloCore
 import HaloSentinel
@@ -9,12 +8,13 @@ import LuaSandbox
 /// Each day, in this order (UTC): scheduled events at 00:00; the managers' reports one hour
 /// before allocation (09:00 for the standard 13:00 lock); one hour before the earliest lock
 /// (12:00) every Prime claims what its positions have earned, every Prime's `allocate` decides
-/// on that same state (two calls at a time: each reads the Units and changes only its own Lua
-/// state), and the orders are checked and applied Prime by Prime in scenario order; then every
-/// Unit's own cycle (lock, the Unit policy's settle, 16:00 settlement, signals and responses)
-/// by its real ``UnitSentinel``. Same scenario, same result: nothing here reads a clock or
-/// iterates an unordered collection where order matters, and the parallel calls' results are
-/// used in Prime order.
+/// on that same state, and the orders are checked and applied Prime by Prime in scenario
+/// order; then every Unit's own cycle (lock, the Unit policy's settle, 16:00 settlement,
+/// signals and responses) by its real ``UnitSentinel``. The pieces that touch one Unit or one
+/// Prime alone (a Unit's morning, its claims, its cycle; a Prime's `allocate`, its end-of-day
+/// view) run side by side on the machine's cores (``ParallelMap``); what they share is applied
+/// afterwards in scenario order. Same scenario, same result: nothing here reads a clock or
+/// iterates an unordered collection where order matters, whatever the number of cores.
 ///
 /// ```swift
 /// let simulation = try Simulation(scenario: try Scenario.load(path: "examples/primes/launch-sorl.yaml"), stdlib: "stdlib")
@@ -31,8 +31,14 @@ public final class Simulation {
     /// Every `POLICY_FAILURE` of a Prime: day, Prime, failure.
     public private(set) var policyFailures: [(day: Int, prime: String, failure: PolicyFailure)] = []
 
-    /// Ledger entries each Unit keeps in memory: the simulation reports balances, not entries.
-    static let retainedLedgerEntries = 1_000
+    /// Ledger entries each Unit keeps in memory. None: the simulation reports balances, not
+    /// entries, and nothing it runs is audited, so each Unit's book builds no entries and hashes
+    /// nothing (``Ledger/retainedEntries``); every posting is checked as in a live Sentinel.
+    static let retainedLedgerEntries = 0
+
+    /// Threads a day's independent pieces run on (``ParallelMap``); the result is the same
+    /// for any number.
+    public let workers: Int
 
     let units: [SimulatedUnit]
     let unitIndex: [String: Int]
@@ -44,8 +50,11 @@ public final class Simulation {
     /// Sets every Unit up with its Sentinel and policy and every Prime with its policy.
     /// `onboardingTests` overrides the scenario's `onboarding_tests` (run each Unit's fixtures
     /// as part of its checklist). Throws `artifact-invalid` or the policy's load error.
-    public init(scenario: Scenario, stdlib: String?, days: Int? = nil, onboardingTests: Bool? = nil) throws(SimulationError) {
+    /// `workers`: threads for a day's independent pieces (default: the machine's cores, at most 8).
+    public init(scenario: Scenario, stdlib: String?, days: Int? = nil, onboardingTests: Bool? = nil,
+                workers: Int? = nil) throws(SimulationError) {
         self.scenario = scenario
+        self.workers = max(1, workers ?? ParallelMap.workers)
         let dayCount = days ?? scenario.days
         self.days = dayCount
         let runTests = onboardingTests ?? scenario.onboardingTests
@@ -122,25 +131,38 @@ public final class Simulation {
 
         for event in eventsByDay[dayNumber] ?? [] { apply(event, at: dayStart, into: &day) }
 
+        // Each Unit's morning on its own (its report, its signals, its clock to the allocation
+        // hour) and what every Prime's ctx shows of it, the Units side by side; the refusals
+        // are recorded in Unit order.
         let reportTime = dayStart.adding(seconds: reportOffset)
-        for unit in units {
-            guard let fields = unit.report(day: dayNumber) else { continue }
-            do { try unit.sentinel.perform(.report(fields), at: reportTime) }
-            catch { day.events.append("\(unit.name): the manager's report was refused (\(error))") }
-        }
-
         let allocateTime = dayStart.adding(seconds: allocateOffset)
-        for unit in units { unit.sentinel.advance(to: allocateTime) }
         // Every Prime's sandbox registers the same userdata types: one base serves them all.
         let types = primes.first?.policy.userdataTypes
-        let base = types.map { types in units.map { PrimeContextBuilder.universeBase($0, types: types) } } ?? []
+        let mornings = ParallelMap.map(units.count, workers: workers) { index -> (refusal: String?, base: LuaTableFragment?) in
+            let unit = units[index]
+            var refusal: String?
+            if let fields = unit.report(day: dayNumber) {
+                do { try unit.sentinel.perform(.report(fields), at: reportTime) }
+                catch { refusal = "\(unit.name): the manager's report was refused (\(error))" }
+            }
+            unit.sentinel.advance(to: allocateTime)
+            return (refusal, types.map { PrimeContextBuilder.universeBase(unit, types: $0) })
+        }
+        day.events += mornings.compactMap(\.refusal)
+        let base = mornings.compactMap(\.base)
         var queued: [String: UInt256] = [:]
         var refused: [String: [String: Int]] = [:]
-        // Claims first, in Prime order (each touches only its own Prime's accounts); then every
-        // Prime's policy proposes, two at a time (each reads the Units and changes only its own
-        // Lua state); then the orders are checked and applied in Prime order, which is where
+        // Claims first, each Unit's in Prime order (a Unit's claims touch only that Unit; the
+        // sweeps into each Prime's USDS follow in Prime order); then every Prime's policy
+        // proposes, side by side (each reads the Units and changes only its own Lua state);
+        // then the orders are checked and applied in Prime order, which is where
         // one Prime's order can change what the next one gets.
-        for prime in primes { for unit in units { collect(prime, from: unit, at: allocateTime) } }
+        let balances = ParallelMap.map(units.count, workers: workers) { index in
+            primes.map { claim(for: $0, from: units[index], at: allocateTime) }
+        }
+        for (primeIndex, prime) in primes.enumerated() {
+            for (unitIndex, unit) in units.enumerated() { sweep(balances[unitIndex][primeIndex], of: prime, in: unit) }
+        }
         let proposals = propose(day: dayNumber, base: base, at: allocateTime)
         for (index, prime) in primes.enumerated() {
             var primeDay = apply(proposals[index], prime: prime, day: dayNumber, at: allocateTime)
@@ -169,8 +191,9 @@ public final class Simulation {
         var pendingBefore: [[UInt256]] = []
         for prime in primes { pendingBefore.append(units.map { $0.sentinel.unit.subscribeQueue.underlying(of: prime.name) }) }
 
+        // Every Unit's own cycle (lock, settle, settlement, signals), side by side.
         let end = dayStart.adding(seconds: Timestamp.secondsPerDay - 1)
-        for unit in units { unit.sentinel.advance(to: end) }
+        _ = ParallelMap.map(units.count, workers: workers) { units[$0].sentinel.advance(to: end) }
 
         for unit in units {
             let core = unit.sentinel.unit
@@ -196,9 +219,10 @@ public final class Simulation {
             day.units[unit.name] = entry
         }
 
+        let closing = ParallelMap.map(primes.count, workers: workers) { primes[$0].view(units: units, at: end, keepingPositions: true) }
         for (primeIndex, prime) in primes.enumerated() {
             var primeDay = day.primes[prime.name] ?? PrimeDay()
-            let (view, positions) = prime.view(units: units, at: end, keepingPositions: true)
+            let (view, positions) = closing[primeIndex]
             primeDay.usds = view.usds
             primeDay.encumbrance = view.encumbrance
             primeDay.encumbranceLimit = view.encumbranceLimit
@@ -252,28 +276,11 @@ public final class Simulation {
         var outcome: Result<[PrimeOrder], PolicyFailure>
     }
 
-    /// Every Prime's `allocate`, on up to two threads: each call reads the Units (which nothing
-    /// changes meanwhile) and changes only its own Prime's Lua state and `state`. Results are
-    /// in Prime order whatever order the calls ran in.
+    /// Every Prime's `allocate`, side by side (``ParallelMap``): each call reads the Units (which
+    /// nothing changes meanwhile) and changes only its own Prime's Lua state and `state`.
+    /// Results are in Prime order whatever order the calls ran in.
     func propose(day: Int, base: [LuaTableFragment], at time: Timestamp) -> [Proposal] {
-        let count = primes.count
-        let results = UnsafeMutableBufferPointer<Proposal?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let shared = ProposalBatch(simulation: self, base: base, day: day, time: time, results: results)
-        let workers = min(2, count)
-        if workers > 1 {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var index = worker
-                while index < shared.simulation.primes.count {
-                    shared.results[index] = shared.simulation.propose(shared.simulation.primes[index], day: shared.day, base: shared.base, at: shared.time)
-                    index += workers
-                }
-            }
-        } else {
-            for index in 0..<count { results[index] = propose(primes[index], day: day, base: base, at: time) }
-        }
-        return results.map { $0! }
+        ParallelMap.map(primes.count, workers: workers) { propose(primes[$0], day: day, base: base, at: time) }
     }
 
     /// One Prime's call: its view, its ctx, `allocate`, and the orders read from the results.
@@ -339,6 +346,13 @@ public final class Simulation {
     /// Claims the Prime's converted shares and redemption proceeds, and moves USDS that landed
     /// in the Unit's ledger back to its liquid balance.
     func collect(_ prime: PrimeRuntime, from unit: SimulatedUnit, at time: Timestamp) {
+        sweep(claim(for: prime, from: unit, at: time), of: prime, in: unit)
+    }
+
+    /// Claims the Prime's converted shares and redemption proceeds in the Unit, and returns the
+    /// Prime's USDS balance in the Unit's ledger. Touches only the Unit: one Unit's claims can
+    /// run beside another's.
+    func claim(for prime: PrimeRuntime, from unit: SimulatedUnit, at time: Timestamp) -> UInt256 {
         // No copy of the Unit is held across a claim: the claim would then copy its storage.
         if !unit.sentinel.unit.subscribeQueue.pendingReward(account: prime.name).isZero {
             try? unit.sentinel.perform(.claim(account: prime.name, queue: .subscribe), at: time)
@@ -346,7 +360,12 @@ public final class Simulation {
         if !unit.sentinel.unit.redeemQueue.pendingReward(account: prime.name).isZero {
             try? unit.sentinel.perform(.claim(account: prime.name, queue: .redeem), at: time)
         }
-        let balance = unit.sentinel.unit.ledger.balance(of: prime.name, asset: unit.artifact.underlying)
+        return unit.sentinel.unit.ledger.balance(of: prime.name, asset: unit.artifact.underlying)
+    }
+
+    /// Moves what the Prime's USDS `balance` in the Unit's ledger gained since the last sweep
+    /// to its liquid balance.
+    func sweep(_ balance: UInt256, of prime: PrimeRuntime, in unit: SimulatedUnit) {
         let swept = prime.swept[unit.name] ?? .zero
         if balance > swept {
             prime.usds = OrderValidator.sum(prime.usds, (try? balance.subtracting(swept)) ?? .zero)
@@ -423,15 +442,4 @@ public final class Simulation {
 
     /// The Primes in order.
     public var primeNames: [String] { primes.map(\.name) }
-}
-
-/// What the two threads of ``Simulation/propose(day:base:at:)`` share: the simulation (read,
-/// and each Prime's own Lua state, used by one thread only), the day's inputs, and the result
-/// slots (each written by the one thread its index belongs to, read after both finished).
-private struct ProposalBatch: @unchecked Sendable {
-    let simulation: Simulation
-    let base: [LuaTableFragment]
-    let day: Int
-    let time: Timestamp
-    let results: UnsafeMutableBufferPointer<Simulation.Proposal?>
 }

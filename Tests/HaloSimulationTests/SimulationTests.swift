@@ -133,6 +133,25 @@ end }
         #expect(SimulationReport.csv(first).map(\.text) == SimulationReport.csv(second).map(\.text))
     }
 
+    /// A day's Units and Primes run side by side; whatever the number of threads, every day,
+    /// refusal and chart comes out the same as on one.
+    @Test(arguments: ["launch-sorl.yaml", "launch-governance.yaml"])
+    func oneThreadOrFourSameBytes(_ scenario: String) throws {
+        let path = SimulationFixtures.root + "/examples/primes/" + scenario
+        func run(_ workers: Int) throws -> Simulation {
+            let simulation = try Simulation(scenario: try Scenario.load(path: path), stdlib: SimulationFixtures.stdlib, days: 12,
+                                            onboardingTests: false, workers: workers)
+            simulation.run()
+            return simulation
+        }
+        let one = try run(1)
+        let four = try run(4)
+        #expect(one.workers == 1 && four.workers == 4)
+        #expect(SimulationReport.json(one).pretty() == SimulationReport.json(four).pretty())
+        #expect(SimulationChart.svg(one) == SimulationChart.svg(four))
+        #expect(one.record.flatMap(\.events) == four.record.flatMap(\.events))
+    }
+
     @Test func exampleLaunchesAnswerTheDayOneClaim() throws {
         let root = SimulationFixtures.root + "/examples/primes/"
         let sorl = try Simulation(scenario: try Scenario.load(path: root + "launch-sorl.yaml"), stdlib: SimulationFixtures.stdlib,
