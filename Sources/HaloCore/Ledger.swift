@@ -235,7 +235,7 @@ public struct Ledger: Sendable, Equatable, Codable {
         if retainedEntries == 0 { return }
         entries.append(entry)
         // Trim in halves so the cost stays amortised O(1) per entry.
-        if let limit = retainedEntries, entries.count > 2 * limit {
+        if let limit = retainedEntries.map({ max($0, 1) }), entries.count > 2 * limit {
             entries.removeFirst(entries.count - limit)
         }
     }
