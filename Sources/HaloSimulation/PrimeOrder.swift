@@ -47,8 +47,41 @@ public struct OrderOutcome: Sendable, Equatable {
     /// `encumbrance-exceeded`, `concentration-exceeded`, the Configurator's codes, ...); nil when applied.
     public var code: String?
     /// Why it was refused, or what was done.
-    public var reason: String
+    public var reason: String {
+        get { written ?? Self.done(order) }
+        set { written = newValue }
+    }
+    /// The reason when given; nil for an applied order that says what its order did, written
+    /// out only when read (a simulated day applies thousands of orders and reports none of them).
+    private var written: String?
+
+    /// An outcome with its code (nil: applied) and reason.
+    public init(order: PrimeOrder, code: String?, reason: String) {
+        self.order = order
+        self.code = code
+        self.written = reason
+    }
+
+    /// An applied subscribe, redeem or configure order: its reason is what the order did.
+    init(applied order: PrimeOrder) {
+        self.order = order
+        self.code = nil
+        self.written = nil
+    }
 
     /// True when the order was applied.
     public var applied: Bool { code == nil }
+
+    public static func == (a: OrderOutcome, b: OrderOutcome) -> Bool {
+        a.order == b.order && a.code == b.code && a.reason == b.reason
+    }
+
+    private static func done(_ order: PrimeOrder) -> String {
+        switch order {
+        case .subscribe(_, let amount): "queued \(amount) USDS"
+        case .redeem(_, let shares): "queued \(shares) shares for redemption"
+        case .exit(let unit): "left \(unit)'s subscribe queue"
+        case .configure(let unit, let maxAmount, _): "deposit limit into \(unit) now max \(maxAmount)"
+        }
+    }
 }

@@ -391,10 +391,10 @@ public final class Simulation {
                     throw error
                 }
                 prime.usds = (try? prime.usds.subtracting(amount.units)) ?? .zero
-                return OrderOutcome(order: order, code: nil, reason: "queued \(amount) USDS")
+                return OrderOutcome(applied: order)
             case .redeem(_, let shares):
                 try sentinel.perform(.redeem(account: prime.name, amount: shares), at: time)
-                return OrderOutcome(order: order, code: nil, reason: "queued \(shares) shares for redemption")
+                return OrderOutcome(applied: order)
             case .exit(let name):
                 let pending = sentinel.unit.subscribeQueue.underlying(of: prime.name)
                 try sentinel.perform(.exit(account: prime.name, queue: .subscribe), at: time)
@@ -409,7 +409,7 @@ public final class Simulation {
                 } catch {
                     throw StepFailure(code: error.code, message: error.message)
                 }
-                return OrderOutcome(order: order, code: nil, reason: "deposit limit into \(name) now max \(maxAmount)")
+                return OrderOutcome(applied: order)
             }
         } catch {
             return OrderOutcome(order: order, code: error.code, reason: error.message)

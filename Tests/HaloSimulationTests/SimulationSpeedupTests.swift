@@ -83,4 +83,20 @@ import Testing
         }
         #expect(ordered > 0)
     }
+
+    /// An applied order's reason is written out only when read, and reads as it always did.
+    @Test func anAppliedOrderSaysWhatItDidWhenAsked() throws {
+        let amount = try Amount(parsing: "1500.25")
+        let subscribe = OrderOutcome(applied: .subscribe(unit: "tbill-a", amount: amount))
+        #expect(subscribe.applied && subscribe.reason == "queued 1500.25 USDS")
+        #expect(subscribe == OrderOutcome(order: .subscribe(unit: "tbill-a", amount: amount), code: nil, reason: "queued 1500.25 USDS"))
+        let configure = OrderOutcome(applied: .configure(unit: "clo-aaa-b", maxAmount: try Amount(parsing: "125000"), slope: nil))
+        #expect(configure.reason == "deposit limit into clo-aaa-b now max 125000")
+        let redeem = OrderOutcome(applied: .redeem(unit: "mmf-a", shares: try Amount(parsing: "10", decimals: 6)))
+        #expect(redeem.reason == "queued 10 shares for redemption")
+        var refused = OrderOutcome(order: .exit(unit: "mmf-a"), code: "no-position", reason: "nothing pending")
+        #expect(!refused.applied && refused.reason == "nothing pending")
+        refused.reason = "changed"
+        #expect(refused.reason == "changed" && refused != subscribe)
+    }
 }
