@@ -72,22 +72,23 @@ public struct LuaTableFragment: Sendable {
 /// ```
 public struct LuaTableWriter: ~Copyable {
     /// A table opened and not closed yet: where its header is and what it counts so far.
-    private struct Open {
-        var start: Int
-        var narr: UInt32 = 0
-        var nrec: UInt32 = 0
+    @usableFromInline struct Open {
+        @usableFromInline var start: Int
+        @usableFromInline var narr: UInt32 = 0
+        @usableFromInline var nrec: UInt32 = 0
+        @usableFromInline init(start: Int) { self.start = start }
     }
 
-    private var encoder: ValueEncoder
+    @usableFromInline var encoder: ValueEncoder
     /// The innermost open table (kept out of ``outer``: every entry counts into it).
-    private var current: Open
+    @usableFromInline var current: Open
     /// The tables around ``current``, outermost first.
-    private var outer: [Open] = []
-    private let isFragment: Bool
+    @usableFromInline var outer: [Open] = []
+    @usableFromInline let isFragment: Bool
     /// The types userdata values are written for.
     public let types: LuaUserdataTypes
     /// True once a top-level `state` key was written (a call's ctx must not have one).
-    private(set) var wroteState = false
+    @usableFromInline var wroteState = false
 
     /// A writer of one table (frozen unless `frozen` is false), open for its first entry.
     public init(types: LuaUserdataTypes, frozen: Bool = true) {
@@ -106,44 +107,44 @@ public struct LuaTableWriter: ~Copyable {
         current = Open(start: 0)
     }
 
-    @inline(__always) private mutating func key(_ name: String) {
+    @inlinable @inline(__always) mutating func key(_ name: String) {
         if outer.isEmpty, !isFragment, name.utf8.count == 5, name == "state" { wroteState = true }
         current.nrec &+= 1
         encoder.writeString(name)
     }
 
-    @inline(__always) private mutating func key(index: Int64) {
+    @inlinable @inline(__always) mutating func key(index: Int64) {
         current.narr &+= 1
         encoder.writeInteger(index)
     }
 
     /// `key` = an integer.
-    public mutating func set(_ key: String, _ value: Int64) {
+    @inlinable public mutating func set(_ key: String, _ value: Int64) {
         self.key(key)
         encoder.writeInteger(value)
     }
 
     /// `key` = a string.
-    public mutating func set(_ key: String, _ value: String) {
+    @inlinable public mutating func set(_ key: String, _ value: String) {
         self.key(key)
         encoder.writeString(value)
     }
 
     /// `key` = a boolean.
-    public mutating func set(_ key: String, _ value: Bool) {
+    @inlinable public mutating func set(_ key: String, _ value: Bool) {
         self.key(key)
         encoder.writeBoolean(value)
     }
 
     /// `key` = a userdata of type `type` (an id from ``types``) whose `size`-byte payload
     /// `fill` writes.
-    public mutating func set(_ key: String, userdata type: Int32, size: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+    @inlinable public mutating func set(_ key: String, userdata type: Int32, size: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
         self.key(key)
         encoder.writeUserdata(type: type, size: size, fill)
     }
 
     /// `index` = a userdata (a sequence element), as ``set(_:userdata:size:_:)``.
-    public mutating func set(index: Int64, userdata type: Int32, size: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+    @inlinable public mutating func set(index: Int64, userdata type: Int32, size: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
         key(index: index)
         encoder.writeUserdata(type: type, size: size, fill)
     }
@@ -169,25 +170,25 @@ public struct LuaTableWriter: ~Copyable {
     }
 
     /// Opens a frozen table under `key`; entries go into it until ``closeTable()``.
-    public mutating func openTable(_ key: String) {
+    @inlinable public mutating func openTable(_ key: String) {
         self.key(key)
         push()
     }
 
     /// Opens a frozen table at `index` (a sequence element).
-    public mutating func openTable(index: Int64) {
+    @inlinable public mutating func openTable(index: Int64) {
         key(index: index)
         push()
     }
 
-    @inline(__always) private mutating func push() {
+    @inlinable @inline(__always) mutating func push() {
         precondition(outer.count < 31, "tables nested deeper than 32")
         outer.append(current)
         current = Open(start: encoder.openTable(frozen: true))
     }
 
     /// Closes the innermost open table.
-    public mutating func closeTable() {
+    @inlinable public mutating func closeTable() {
         precondition(!outer.isEmpty, "closeTable without openTable")
         encoder.closeTable(at: current.start, narr: current.narr, nrec: current.nrec)
         current = outer.removeLast()

@@ -6,11 +6,12 @@ import LuaShim
 /// about 3 KB is encoded on every policy call, so the encoder does no per-byte bounds or
 /// uniqueness checks and no retain/release of the dictionary it looks types up in.
 /// Noncopyable: it owns its buffer and frees it in `deinit`.
+@usableFromInline
 struct ValueEncoder: ~Copyable {
-    private var base: UnsafeMutableRawPointer
-    private var capacity: Int
+    @usableFromInline var base: UnsafeMutableRawPointer
+    @usableFromInline var capacity: Int
     /// Bytes written since the last ``reset()``.
-    private(set) var count = 0
+    @usableFromInline var count = 0
     let owner: UInt64
     /// The last userdata type looked up: results of host functions are nearly always the
     /// same type, and comparing a short name is cheaper than hashing it.
@@ -19,13 +20,13 @@ struct ValueEncoder: ~Copyable {
     /// References written so far (a table that holds one is flagged HALO_TABLE_HAS_REF).
     private var references = 0
 
-    init(owner: UInt64) {
+    @usableFromInline init(owner: UInt64) {
         self.owner = owner
         capacity = 4096
         base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
-    deinit { base.deallocate() }
+    @inlinable deinit { base.deallocate() }
 
     mutating func reset() { count = 0 }
 
@@ -40,11 +41,11 @@ struct ValueEncoder: ~Copyable {
     /// A copy of the bytes written so far.
     var bytes: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
 
-    @inline(__always) private mutating func reserve(_ extra: Int) {
+    @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(extra) }
     }
 
-    @inline(never) private mutating func grow(_ extra: Int) {
+    @usableFromInline @inline(never) mutating func grow(_ extra: Int) {
         var newCapacity = capacity * 2
         while newCapacity < count + extra { newCapacity *= 2 }
         let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
@@ -54,19 +55,19 @@ struct ValueEncoder: ~Copyable {
         capacity = newCapacity
     }
 
-    @inline(__always) private mutating func tag(_ t: Int) {
+    @inlinable @inline(__always) mutating func tag(_ t: Int) {
         reserve(1)
         base.storeBytes(of: UInt8(truncatingIfNeeded: t), toByteOffset: count, as: UInt8.self)
         count += 1
     }
 
-    @inline(__always) private mutating func put<T: BitwiseCopyable>(_ value: T) {
+    @inlinable @inline(__always) mutating func put<T: BitwiseCopyable>(_ value: T) {
         reserve(MemoryLayout<T>.size)
         base.storeBytes(of: value, toByteOffset: count, as: T.self)  // unaligned stores are allowed
         count += MemoryLayout<T>.size
     }
 
-    @inline(__always) private mutating func putBytes(_ raw: UnsafeRawBufferPointer) {
+    @inlinable @inline(__always) mutating func putBytes(_ raw: UnsafeRawBufferPointer) {
         reserve(4 + raw.count)
         base.storeBytes(of: UInt32(raw.count), toByteOffset: count, as: UInt32.self)
         count += 4
@@ -169,7 +170,7 @@ struct ValueEncoder: ~Copyable {
 // The pieces ``LuaTableWriter`` builds a table from, in the same format `encode` writes.
 extension ValueEncoder {
     /// Writes a table header with zero counts and size; returns where it starts, for ``closeTable(at:narr:nrec:)``.
-    mutating func openTable(frozen: Bool) -> Int {
+    @inlinable mutating func openTable(frozen: Bool) -> Int {
         let start = count
         tag(HALO_TAG_TABLE)
         put(UInt32(0))
@@ -180,28 +181,33 @@ extension ValueEncoder {
     }
 
     /// Ends the table opened at `start`: END, then its counts and byte size in the header.
-    mutating func closeTable(at start: Int, narr: UInt32, nrec: UInt32) {
+    @inlinable mutating func closeTable(at start: Int, narr: UInt32, nrec: UInt32) {
         tag(HALO_TAG_END)
         base.storeBytes(of: narr, toByteOffset: start + 1, as: UInt32.self)
         base.storeBytes(of: nrec, toByteOffset: start + 5, as: UInt32.self)
         base.storeBytes(of: UInt32(count - start - Int(HALO_TABLE_HEADER)), toByteOffset: start + 10, as: UInt32.self)
     }
 
-    mutating func writeInteger(_ value: Int64) {
+    @inlinable mutating func writeInteger(_ value: Int64) {
         tag(HALO_TAG_INT)
         put(value)
     }
 
-    mutating func writeBoolean(_ value: Bool) { tag(value ? HALO_TAG_TRUE : HALO_TAG_FALSE) }
+    @inlinable mutating func writeBoolean(_ value: Bool) { tag(value ? HALO_TAG_TRUE : HALO_TAG_FALSE) }
 
-    mutating func writeString(_ value: String) {
+    @inlinable mutating func writeString(_ value: String) {
         tag(HALO_TAG_STR)
+        // why: a field name is nearly always a literal, whose UTF-8 is contiguous: no copy of
+        // the String, no check for a bridged or non-UTF-8 one on the way.
+        if let done: Void = value.utf8.withContiguousStorageIfAvailable({ putBytes(UnsafeRawBufferPointer($0)) }) {
+            return done
+        }
         var text = value
         text.withUTF8 { putBytes(UnsafeRawBufferPointer($0)) }
     }
 
     /// A userdata of type `type` whose payload `fill` writes into `size` bytes.
-    mutating func writeUserdata(type: Int32, size: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+    @inlinable mutating func writeUserdata(type: Int32, size: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
         tag(HALO_TAG_UDATA)
         put(UInt32(bitPattern: type))
         put(UInt32(size))

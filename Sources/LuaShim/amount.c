@@ -339,15 +339,20 @@ typedef struct amount { u256 units; int decimals; } amount;
 #define FALLBACK lua_upvalueindex(1)
 #define AMOUNT_MT lua_upvalueindex(2)
 
-/* The amount at idx, if it is one of ours (same metatable). */
+/* The amount at idx, if it is one of ours (same metatable). A light userdata gets past the
+** first test but not the metatable's (it has none of ours) nor the size (0). Metatables are
+** compared by address: tables are equal only to themselves, and the amount metatable lives as
+** long as the state. why: about sixty reads per tbill settle; the API calls were most of it. */
 static int get_amount(lua_State *L, int idx, amount *a) {
-  const uint8_t *p;
+  const uint8_t *p = (const uint8_t *)lua_touserdata(L, idx);
   int same;
-  if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return 0;
-  same = lua_rawequal(L, -1, AMOUNT_MT);
-  lua_pop(L, 1);
+  if (p == NULL || !lua_getmetatable(L, idx)) return 0;
+  {
+    halo_state *st = halo_get(L);
+    same = lua_topointer(L, -1) == (st->amount_mts == 1 ? st->amount_mt : lua_topointer(L, AMOUNT_MT));
+  }
+  lua_settop(L, -2);
   if (!same || lua_rawlen(L, idx) != AMOUNT_PAYLOAD) return 0;
-  p = (const uint8_t *)lua_touserdata(L, idx);
   load_u256(&a->units, p);
   a->decimals = p[32];
   return 1;
@@ -390,8 +395,15 @@ static int raise_status(lua_State *L, const char *what, int status) {
 ** >= 0 as whole tokens, a decimal string. Returns 0 when the Swift binding must decide
 ** (a float, another type, a string that does not parse): it words those errors.
 */
+static int operand_other(lua_State *L, int idx, int decimals, const char *what, amount *out);
+
 static int operand(lua_State *L, int idx, int decimals, const char *what, amount *out) {
   if (get_amount(L, idx, out)) return 1;
+  return operand_other(L, idx, decimals, what, out);
+}
+
+/* An operand known not to be an amount. */
+static int operand_other(lua_State *L, int idx, int decimals, const char *what, amount *out) {
   out->decimals = decimals;
   if (decimals > MAX_DECIMALS) return 0;
   if (lua_type(L, idx) == LUA_TNUMBER && lua_isinteger(L, idx)) {
@@ -421,7 +433,8 @@ static int operands(lua_State *L, const char *what, amount *a, amount *b) {
   }
   if (da) decimals = a->decimals;
   else if (db) decimals = b->decimals;
-  return operand(L, 1, decimals, what, a) && operand(L, 2, decimals, what, b);
+  /* an amount operand is already read: only the other one is converted */
+  return (da || operand_other(L, 1, decimals, what, a)) && (db || operand_other(L, 2, decimals, what, b));
 }
 
 static int is_float(lua_State *L, int idx) { return lua_type(L, idx) == LUA_TNUMBER && !lua_isinteger(L, idx); }
@@ -645,6 +658,10 @@ static int install_entry(lua_State *L) {
   if (a->type_id < 0 || a->type_id >= st->ntypes || st->type_size[a->type_id] != AMOUNT_PAYLOAD)
     return luaL_error(L, "amount: type %d is not a %d-byte userdata", (int)a->type_id, AMOUNT_PAYLOAD);
   lua_rawgeti(L, LUA_REGISTRYINDEX, st->type_mt[a->type_id]);  /* 2: the metatable */
+  if (st->amount_mts == 0 || st->amount_mt != lua_topointer(L, 2)) {  /* get_amount's shortcut */
+    st->amount_mts++;
+    st->amount_mt = lua_topointer(L, 2);
+  }
   for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) install(L, 2, 2, meta[i].name, meta[i].f);
   lua_getfield(L, 2, "__index");
   halo_push_backing(L, -1);                                     /* 4: the methods */

@@ -75,8 +75,12 @@ static void materialize(lua_State *L, int proxy);
 ** `__index = backing` did). A function, since the metatable is shared by every proxy.
 */
 static int frozen_index(lua_State *L) {
-  if (lua_rawgetp(L, 1, &HALO_FROZEN) != LUA_TTABLE)  /* 3: the backing, once it exists */
-    materialize(L, 1);                  /* a lazy proxy: decoded now, on its first read */
+  if (lua_rawgetp(L, 1, &HALO_FROZEN) != LUA_TTABLE) {  /* 3: the backing, once it exists */
+    lua_pop(L, 1);                      /* a lazy proxy (only proxies have this metatable): */
+    lua_pushnil(L);
+    if (!lua_next(L, 1)) luaL_error(L, "malformed lazy table");  /* its blob and position */
+    materialize(L, 1);                  /* decoded now, on its first read */
+  }
   lua_pushvalue(L, 2);
   if (lua_rawget(L, 3) == LUA_TNIL && lua_getmetatable(L, 3)) {  /* a module table's own metatable */
     lua_pop(L, 2);
@@ -90,7 +94,7 @@ static int frozen_index(lua_State *L) {
 void halo_push_proxy_metatable(lua_State *L) {
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_PROXYMT) == LUA_TTABLE) return;
   lua_pop(L, 1);
-  lua_createtable(L, 0, 6);
+  lua_createtable(L, 0, 7);
   lua_pushcfunction(L, frozen_index);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, frozen_newindex);
@@ -99,6 +103,8 @@ void halo_push_proxy_metatable(lua_State *L) {
   lua_setfield(L, -2, "__len");
   lua_pushcfunction(L, frozen_pairs);
   lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 1);
+  lua_rawsetp(L, -2, &HALO_LAZY);       /* a table with it and no HALO_FROZEN slot is a lazy proxy */
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &HALO_STUB) == LUA_TNIL) {  /* the stub itself: set later */
     lua_pop(L, 1);
     lua_pushboolean(L, 0);
@@ -200,28 +206,50 @@ int halo_is_frozen(lua_State *L, int idx) {
   int frozen = 0;
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) != LUA_TTABLE) return 0;
-  frozen = lua_rawgetp(L, idx, &HALO_FROZEN) != LUA_TNIL;  /* a backing table, or a lazy proxy's position */
+  frozen = lua_rawgetp(L, idx, &HALO_FROZEN) != LUA_TNIL;  /* a backing table */
   lua_pop(L, 1);
   if (!frozen && lua_getmetatable(L, idx)) {
-    frozen = lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE;
-    lua_pop(L, 2);
+    int mt = lua_gettop(L);
+    frozen = lua_rawgetp(L, mt, &HALO_FROZEN) == LUA_TTABLE    /* a policy environment */
+          || lua_rawgetp(L, mt, &HALO_LAZY) != LUA_TNIL;       /* a lazy proxy */
+    lua_settop(L, mt - 1);
   }
   return frozen;
 }
 
+/* For a lazy proxy not yet decoded at absolute index idx: pushes its blob and its position and
+** returns 1. Otherwise pushes nothing and returns 0. Never raises. */
+static int push_lazy_slot(lua_State *L, int idx) {
+  int top = lua_gettop(L), lazy;
+  if (lua_rawgetp(L, idx, &HALO_FROZEN) != LUA_TNIL || !lua_getmetatable(L, idx)) {
+    lua_settop(L, top);
+    return 0;
+  }
+  lazy = lua_rawgetp(L, -1, &HALO_LAZY) != LUA_TNIL;
+  lua_settop(L, top);
+  if (!lazy) return 0;
+  lua_pushnil(L);
+  if (!lua_next(L, idx)) return 0;
+  if (lua_type(L, -2) != LUA_TUSERDATA || !lua_isinteger(L, -1)) {
+    lua_settop(L, top);
+    return 0;
+  }
+  return 1;
+}
+
 /* Pushes the backing table of a proxy (the load layer of an environment, or the value
 ** itself). Raises only for a lazy proxy not yet decoded (it allocates its backing table):
-** callers outside lua_pcall check halo_is_lazy first (emit_table does). */
+** callers outside lua_pcall check push_lazy_slot first (emit_table does). */
 void halo_push_backing(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) == LUA_TTABLE) {
     int t = lua_rawgetp(L, idx, &HALO_FROZEN);
     if (t == LUA_TTABLE) return;
-    if (t == LUA_TNUMBER) {
+    lua_pop(L, 1);
+    if (t == LUA_TNIL && push_lazy_slot(L, idx)) {
       materialize(L, idx);
       return;
     }
-    lua_pop(L, 1);
     if (lua_getmetatable(L, idx)) {
       if (lua_rawgetp(L, -1, &HALO_FROZEN) == LUA_TTABLE) {
         lua_remove(L, -2);
@@ -240,7 +268,7 @@ void halo_push_backing(lua_State *L, int idx) {
 ** frozen tables are pushed as lazy proxies; `anchored` says references are read from the
 ** blob's anchors (when a lazy proxy is decoded) rather than from the registry.
 */
-typedef struct reader { const uint8_t *p, *end, *start; int blob, anchored, state, proxymt; } reader;
+typedef struct reader { const uint8_t *p, *end, *start; int blob, anchored, state, proxymt, keys; } reader;
 
 /* Pushes what a reference names: the call's state (HALO_REF_CALL_STATE) or a registry slot. */
 static void push_reference(lua_State *L, reader *r, int32_t id) {
@@ -267,12 +295,82 @@ static uint32_t read_u32(lua_State *L, reader *r) {
 static void push_one(lua_State *L, reader *r, int depth);
 
 /*
+** ---------- key cache ----------
+** A decoded table's keys are the same few dozen short strings on every call (a ctx's field
+** names), and interning one (lua_pushlstring: hash every byte, walk the string table's chain,
+** compare) was the largest part of decoding a table. So the strings of up to HALO_KEY_MAX bytes
+** a lazy table decodes are kept in a per-state cache: a Lua table of HALO_KEY_SLOTS slots (in
+** the registry: the strings stay interned, at most HALO_KEY_SLOTS * 64 bytes or so) and, per
+** slot, the text of the string it holds (valid while the table holds the string). A hit is a
+** cheap hash of the first and last 8 bytes, one comparison and one array read. The value pushed
+** is the same interned string lua_pushlstring would push: nothing a policy sees changes.
+*/
+
+/* Pushes the key cache table (made on first use). */
+static void push_key_cache(lua_State *L, halo_state *st) {
+  if (st->key_cache != 0) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->key_cache);
+    return;
+  }
+  lua_createtable(L, HALO_KEY_SLOTS, 0);
+  lua_pushvalue(L, -1);
+  st->key_cache = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static uint64_t load64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* Pushes the string of n <= HALO_KEY_MAX bytes at s through the cache (stack index r->keys):
+** two slots per hash (the later of two colliding keys does not evict the earlier), the one
+** found or filled last first. */
+static void push_cached_string(lua_State *L, reader *r, const uint8_t *s, uint32_t n) {
+  halo_state *st = halo_get(L);
+  uint64_t head = 0, tail = 0, h;
+  unsigned slot;
+  if (n >= 8) {
+    head = load64(s);
+    tail = load64(s + n - 8);
+  } else if (r->end - s >= 8) {            /* the buffer goes on: load 8 bytes, keep n */
+    head = load64(s) & ((n == 0) ? 0 : (~(uint64_t)0 >> (64 - 8 * n)));
+  } else {
+    uint32_t i;
+    for (i = 0; i < n; i++) head |= (uint64_t)s[i] << (8 * i);
+  }
+  h = (head ^ (tail * 0x9E3779B97F4A7C15u) ^ n) * 0x9E3779B97F4A7C15u;
+  slot = (unsigned)(h >> 40) & (HALO_KEY_SLOTS - 2);  /* even: the first of its two */
+  if (st->keys[slot].length == n && st->keys[slot].text != NULL && memcmp(st->keys[slot].text, s, n) == 0) {
+    lua_rawgeti(L, r->keys, (lua_Integer)slot + 1);
+    return;
+  }
+  if (st->keys[slot + 1].length == n && st->keys[slot + 1].text != NULL && memcmp(st->keys[slot + 1].text, s, n) == 0) {
+    lua_rawgeti(L, r->keys, (lua_Integer)slot + 2);
+    return;
+  }
+  if (st->keys[slot].text != NULL) slot++;            /* the first is taken: the second is (re)filled */
+  lua_pushlstring(L, (const char *)s, n);
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, r->keys, (lua_Integer)slot + 1);  /* the old string, if any, is left to the collector */
+  st->keys[slot].text = lua_tostring(L, -1);
+  st->keys[slot].length = n;
+}
+
+/* Pushes a key (a STR value at r->p) through the key cache when it is short. */
+static void push_key(lua_State *L, reader *r) {
+  uint32_t n;
+  r->p++;
+  n = read_u32(L, r);
+  need(L, r, n);
+  if (n <= HALO_KEY_MAX) push_cached_string(L, r, r->p, n);
+  else lua_pushlstring(L, (const char *)r->p, n);
+  r->p += n;
+}
+
+/*
 ** ---------- lazy read-only tables ----------
 ** The frozen tables of a call's arguments (ctx and everything in it) are pushed as lazy
 ** proxies. The call's whole argument buffer is copied once into a blob (a full userdata whose
-** user value is its anchors table); a lazy proxy is a light proxy (the shared metatable)
-** whose HALO_FROZEN slot holds the table's position in the blob instead of a backing table,
-** and whose HALO_LAZY slot holds the blob. Its first read (__index, __len, __pairs, next)
+** user value is its anchors table); a lazy proxy is a table with the shared light-proxy
+** metatable and one slot, keyed by the blob (no script ever holds it), holding the table's
+** position in the blob: one store per proxy. Its first read (__index, __len, __pairs, next)
 ** decodes that one level into a backing table, whose own tables are lazy proxies in turn, and
 ** from then on it is an ordinary light proxy. A policy pays only for the parts of ctx it reads.
 ** why: building every sub-table of a ctx was most of an empty call's cost (docs/performance.md).
@@ -343,11 +441,10 @@ static void skip_one(lua_State *L, reader *r, int depth) {
 /* Pushes a lazy proxy of the table whose TABLE tag is at `at` in the blob. */
 static void push_lazy(lua_State *L, reader *r, const uint8_t *at) {
   luaL_checkstack(L, 3, NULL);
-  lua_createtable(L, 0, 2);
-  lua_pushinteger(L, (lua_Integer)(at - r->start));
-  lua_rawsetp(L, -2, &HALO_FROZEN);
+  lua_createtable(L, 0, 2);                          /* room for the backing: no rehash then */
   lua_pushvalue(L, r->blob);
-  lua_rawsetp(L, -2, &HALO_LAZY);
+  lua_pushinteger(L, (lua_Integer)(at - r->start));
+  lua_rawset(L, -3);
   lua_pushvalue(L, r->proxymt);
   lua_setmetatable(L, -2);
 }
@@ -359,26 +456,26 @@ static void push_entries(lua_State *L, reader *r, uint32_t narr, uint32_t nrec, 
   for (;;) {
     need(L, r, 1);
     if (*r->p == HALO_TAG_END) { r->p++; break; }
-    push_one(L, r, depth + 1);
+    if (r->keys && r->p + 5 <= r->end && *r->p == HALO_TAG_STR) push_key(L, r);
+    else push_one(L, r, depth + 1);
     push_one(L, r, depth + 1);
     lua_rawset(L, -3);
   }
 }
 
 /*
-** Decodes a lazy proxy into its backing table, in place: `proxy` is its absolute index and its
-** position (its HALO_FROZEN slot) is at the top of the stack; replaced there by the backing.
-** Three raw accesses by light-userdata key in all (each a generic hash lookup in Lua).
+** Decodes a lazy proxy into its backing table, in place: `proxy` is its absolute index, and its
+** blob and position (its one slot, push_lazy_slot) are at the top of the stack; both are
+** replaced there by the backing.
 */
 static void materialize(lua_State *L, int proxy) {
   reader r;
   size_t at, length;
   const uint8_t *data;
   uint32_t narr, nrec;
-  luaL_checkstack(L, 5, NULL);
+  luaL_checkstack(L, 6, NULL);
   at = (size_t)lua_tointeger(L, -1);
-  lua_pop(L, 1);
-  lua_rawgetp(L, proxy, &HALO_LAZY);                 /* the blob: kept on the stack while read */
+  lua_pop(L, 1);                                     /* the blob: kept on the stack while read */
   data = (const uint8_t *)lua_touserdata(L, -1);
   length = lua_rawlen(L, -1);
   if (data == NULL || at + HALO_TABLE_HEADER > length || data[at] != HALO_TAG_TABLE)
@@ -389,17 +486,19 @@ static void materialize(lua_State *L, int proxy) {
   r.blob = lua_gettop(L);
   r.anchored = 1;
   r.state = 0;                                       /* anchored: references are in the blob */
-  halo_push_proxy_metatable(L);                      /* for the lazy proxies of its own tables */
+  lua_getmetatable(L, proxy);                        /* the shared one: for its own lazy proxies */
   r.proxymt = lua_gettop(L);
+  push_key_cache(L, halo_get(L));
+  r.keys = lua_gettop(L);
   narr = read_u32(L, &r);
   nrec = read_u32(L, &r);
   r.p += 5;                                          /* flags (read-only, or it were not lazy), size */
   push_entries(L, &r, narr, nrec, 0);                /* the backing */
   lua_pushvalue(L, -1);
-  lua_rawsetp(L, proxy, &HALO_FROZEN);               /* now an ordinary light proxy; its HALO_LAZY
-                                                        slot keeps the blob, which its siblings share */
-  lua_replace(L, -3);                                /* the backing where the blob was */
-  lua_pop(L, 1);                                     /* the metatable */
+  lua_rawsetp(L, proxy, &HALO_FROZEN);               /* now an ordinary light proxy (its blob slot
+                                                        stays: it is never read again) */
+  lua_replace(L, r.blob);                            /* the backing where the blob was */
+  lua_settop(L, r.blob);                             /* the metatable, the key cache */
   halo_get(L)->decoded++;
 }
 
@@ -483,7 +582,7 @@ static int push_all(lua_State *L, reader *r) {
 
 /* Pushes every value of the buffer, all built at once; returns how many. */
 int halo_push_values(lua_State *L, const uint8_t *p, size_t n) {
-  reader r = { p, p + n, p, 0, 0, 0, 0 };
+  reader r = { p, p + n, p, 0, 0, 0, 0, 0 };
   return push_all(L, &r);
 }
 
@@ -505,6 +604,7 @@ int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n, int state) {
   r.anchored = 0;
   r.state = state;
   r.proxymt = blob + 1;
+  r.keys = 0;
   count = push_all(L, &r);
   lua_remove(L, blob + 1);  /* the metatable */
   lua_remove(L, blob);      /* the blob: the lazy proxies keep it alive */
@@ -514,7 +614,7 @@ int halo_push_call_values(lua_State *L, const uint8_t *p, size_t n, int state) {
 /* Pushes the first value of the buffer, which must be a plain (writable) table: a call's
 ** state. Returns the bytes it took. */
 size_t halo_push_state(lua_State *L, const uint8_t *p, size_t n) {
-  reader r = { p, p + n, p, 0, 0, 0, 0 };
+  reader r = { p, p + n, p, 0, 0, 0, 0, 0 };
   need(L, &r, HALO_TABLE_HEADER);
   if (p[0] != HALO_TAG_TABLE || (p[9] & HALO_TABLE_FROZEN)) luaL_error(L, "the call's state must be a plain table");
   push_one(L, &r, 0);
@@ -611,14 +711,13 @@ static void emit_encoded(emitter *e, lua_State *L, int blob, const uint8_t **pp,
   *pp = next;
 }
 
-/* Emits a lazy proxy not yet decoded, from its blob (never raises). */
-static void emit_lazy(emitter *e, lua_State *L, int idx, int depth) {
+/* Emits a lazy proxy not yet decoded, from its blob and position at the top of the stack
+** (push_lazy_slot), and pops them (never raises). */
+static void emit_lazy(emitter *e, lua_State *L, int depth) {
   const uint8_t *data, *p;
   size_t at, length;
-  lua_rawgetp(L, idx, &HALO_FROZEN);
   at = (size_t)lua_tointeger(L, -1);
   lua_pop(L, 1);
-  lua_rawgetp(L, idx, &HALO_LAZY);
   data = (const uint8_t *)lua_touserdata(L, -1);
   length = lua_rawlen(L, -1);
   if (data == NULL || at >= length) {
@@ -642,12 +741,10 @@ static void emit_table(emitter *e, lua_State *L, int idx, int depth) {
     e->truncated = 1;
     return;
   }
-  if (lua_rawgetp(L, idx, &HALO_FROZEN) == LUA_TNUMBER) {  /* a lazy proxy: decoding could raise */
-    lua_pop(L, 1);
-    emit_lazy(e, L, idx, depth);
+  if (frozen && push_lazy_slot(L, idx)) {           /* a lazy proxy: decoding could raise */
+    emit_lazy(e, L, depth);
     return;
   }
-  lua_pop(L, 1);
   halo_push_backing(L, idx);
   t = lua_gettop(L);
   put_u8(b, HALO_TAG_TABLE);

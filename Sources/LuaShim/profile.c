@@ -129,8 +129,12 @@ int halo_tostring(lua_State *L) {
       return 1;
   }
   if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
-    lua_pop(L, 1);
-    luaL_tolstring(L, 1, NULL);
+    /* what luaL_tolstring does with it (calls it, requires a string or a number, converts a
+    ** number), without looking the metafield up a second time */
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    if (!lua_isstring(L, -1)) luaL_error(L, "'__tostring' must return a string");
+    lua_tolstring(L, -1, NULL);
     return 1;
   }
   name = luaL_typename(L, 1);

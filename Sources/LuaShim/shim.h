@@ -21,6 +21,8 @@
 #define HALO_LOG_CAP (1 << 20)
 #define HALO_MAX_DEPTH 32       /* nesting bound for values crossing the boundary */
 #define HALO_MAX_ITEMS 200000   /* element bound for values crossing the boundary */
+#define HALO_KEY_SLOTS 512      /* slots of the decoded-string cache (a power of two) */
+#define HALO_KEY_MAX 40         /* longest string it keeps: Lua's short strings (LUAI_MAXSHORTLEN) */
 
 enum { KILL_NONE = 0, KILL_TIMEOUT = 1, KILL_MEMORY = 2, KILL_WALL = 3 };
 
@@ -69,6 +71,13 @@ struct halo_state {
   char chunk[256];
   int line;
   int64_t tostring_ids;
+  /* Short strings decoded from call buffers, kept interned (marshal.c, "key cache"): the Lua
+  ** table holding them (a registry ref, 0 until the first decode) and, per slot, its text. */
+  /* The metatable of halo.amount values (amount.c), by address, while there is one kind. */
+  const void *amount_mt;
+  int amount_mts;
+  int key_cache;
+  struct { const char *text; size_t length; } keys[HALO_KEY_SLOTS];
 };
 
 /* registry keys (addresses are unique; Lua code cannot forge light userdata) */
