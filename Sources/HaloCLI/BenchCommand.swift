@@ -37,6 +37,9 @@ struct BenchCommand: ParsableCommand {
         """
     )
 
+    /// Rounds of each LCTS size; the fastest of each is reported.
+    static let lctsRounds = 3
+
     @Flag(name: .long, help: "Print {\"figures\": [...]} as JSON only.")
     var json = false
 
@@ -120,14 +123,23 @@ struct BenchCommand: ParsableCommand {
         if wants("lcts") {
         progress("LCTS operations…")
         let small = LCTSWorkload(accounts: 1_000, operations: 2_000_000 / scale)
+        let large = LCTSWorkload(accounts: 1_000_000 / scale, operations: 2_000_000 / scale)
         _ = LCTSWorkload(accounts: 1_000, operations: 200_000 / scale).run()
-        let lcts3 = small.run()
-        let lcts6 = LCTSWorkload(accounts: 1_000_000 / scale, operations: 2_000_000 / scale).run()
+        // Alternating rounds, the fastest of each size, as for policy calls: one round of each
+        // moved the ratio by more than any change to the store did on this shared machine.
+        var lcts3 = small.run()
+        var lcts6 = large.run()
+        for _ in 1..<Self.lctsRounds {
+            let nextSmall = small.run()
+            if nextSmall.operationsPerSecond > lcts3.operationsPerSecond { lcts3 = nextSmall }
+            let nextLarge = large.run()
+            if nextLarge.operationsPerSecond > lcts6.operationsPerSecond { lcts6 = nextLarge }
+        }
         figures.append(BenchFigure(name: "lcts_ops_1e3", value: lcts3.operationsPerSecond, unit: "ops/s", baseline: nil, ratio: nil,
-                                   note: "deposit/claim/exit/lock/settle mix, 1e3 accounts"))
+                                   note: "deposit/claim/exit/lock/settle mix, 1e3 accounts; fastest of \(Self.lctsRounds) alternating rounds"))
         figures.append(BenchFigure(name: "lcts_ops_1e6", value: lcts6.operationsPerSecond, unit: "ops/s", baseline: lcts3.operationsPerSecond,
                                    ratio: lcts3.operationsPerSecond / lcts6.operationsPerSecond,
-                                   note: "\(1_000_000 / scale) accounts; ratio = cost per operation vs 1e3"))
+                                   note: "\(1_000_000 / scale) accounts; ratio = cost per operation vs 1e3; fastest of \(Self.lctsRounds) alternating rounds"))
         }
 
         if wants("dry-run") {
