@@ -5,12 +5,6 @@ import Testing
 /// from one copy of the argument buffer when it is first read. These tests pin what a policy
 /// must not be able to tell apart from the eager push, and what must stay safe after the call.
 @Suite struct LazyContextTests {
-    func makeSandbox() throws -> LuaSandbox {
-        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 7))
-        try Money.register(in: sandbox)
-        return sandbox
-    }
-
     /// A ctx with the shapes a Unit's has: records, a list, a userdata and a nested record.
     func context(frozen: Bool) -> LuaValue {
         .table(LuaTable(dictionary: [
@@ -30,7 +24,7 @@ import Testing
     }
 
     @Test func pairsVisitsKeysInTheSameOrderAsAnEagerTable() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return { order = function(ctx)
               local keys = {}
@@ -46,7 +40,7 @@ import Testing
     }
 
     @Test func everyWayOfReadingAnUndecodedTableWorks() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return {
               index = function(ctx) return ctx.report.nav:cents() end,
@@ -64,7 +58,7 @@ import Testing
     }
 
     @Test func undecodedTablesRefuseWritesLikeDecodedOnes() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return {
               assign = function(ctx) ctx.report.nav = 1 end,
@@ -85,7 +79,7 @@ import Testing
     }
 
     @Test func anUndecodedTableReturnedAsAResultComesBackWhole() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return {
               whole = function(ctx) return ctx end,
@@ -104,7 +98,7 @@ import Testing
     }
 
     @Test func aKeptCtxReadAfterItsCallSeesWhatTheCallSaw() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             local kept
             return {
@@ -126,7 +120,7 @@ import Testing
     }
 
     @Test func resultBoundsStillApplyToUndecodedTables() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return { deep = function(ctx)
               local t = ctx.ledger
@@ -143,7 +137,7 @@ import Testing
     }
 
     @Test func onlyTheLevelsAPolicyReadsAreDecoded() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return {
               none = function(ctx) return 1 end,
@@ -165,11 +159,6 @@ import Testing
 /// `call(_:function:context:state:extra:)`: the state crosses with the ctx and comes back with
 /// the results, decoded only when the policy changed it.
 @Suite struct CallStateTests {
-    func makeSandbox() throws -> LuaSandbox {
-        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 7))
-        try Money.register(in: sandbox)
-        return sandbox
-    }
 
     let source = """
         local kept
@@ -185,7 +174,7 @@ import Testing
         """
 
     @Test func anUntouchedStateComesBackAsNil() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: source, chunkName: "state.lua")
         let ctx = LuaTable(dictionary: ["unit": "tbill-a"], frozen: true)
         for state in [LuaTable(), LuaTable(dictionary: ["count": 4])] {
@@ -198,7 +187,7 @@ import Testing
     }
 
     @Test func aWrittenStateComesBack() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: source, chunkName: "state.lua")
         let ctx = LuaTable(dictionary: ["unit": "tbill-a"], frozen: true)
         let first = try sandbox.call(policy, function: "bump", context: ctx, state: LuaTable())
@@ -209,7 +198,7 @@ import Testing
     }
 
     @Test func theCtxStateEntryIsTheCallsStateAndStaysWithItsCtx() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: source, chunkName: "state.lua")
         // A `state` entry of the ctx itself is replaced by the call's state.
         let ctx = LuaTable(dictionary: ["unit": "tbill-a", "state": "not this"], frozen: true)
@@ -219,7 +208,7 @@ import Testing
     }
 
     @Test func extraArgumentsFollowTheCtx() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: source, chunkName: "state.lua")
         let outcome = try sandbox.call(policy, function: "extra", context: LuaTable(frozen: true), state: LuaTable(), extra: [2, 3])
         #expect(outcome.results == [5])

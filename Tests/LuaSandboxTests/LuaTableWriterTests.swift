@@ -5,12 +5,6 @@ import Testing
 /// same table a `LuaTable` tree encodes to: same keys in the same order, same values, frozen
 /// at every depth, with `ctx.state` the one writable table.
 @Suite struct LuaTableWriterTests {
-    func makeSandbox() throws -> LuaSandbox {
-        let sandbox = try LuaSandbox(configuration: SandboxConfiguration(randomSeed: 7))
-        try Money.register(in: sandbox)
-        return sandbox
-    }
-
     /// Writes the same ctx as ``tree()``.
     func written(_ types: LuaUserdataTypes) -> EncodedLuaTable {
         let money = types.id("money")!
@@ -60,7 +54,7 @@ import Testing
     }
 
     @Test func aWrittenTableReadsBackAsTheTreeItStandsFor() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let encoded = written(sandbox.userdataTypes)
         #expect(encoded.table == tree())
         // Byte for byte what encoding the tree gives (the header's counts and sizes included).
@@ -71,7 +65,7 @@ import Testing
 
     /// What a policy sees: key order, values, lengths, and the writable `ctx.state`.
     @Test func aPolicyCannotTellAWrittenCtxFromAnEncodedTree() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return { look = function(ctx)
               local out = {}
@@ -97,7 +91,7 @@ import Testing
     }
 
     @Test func everyWrittenTableIsReadOnly() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: """
             return {
               top = function(ctx) ctx.unit = "x" end,
@@ -115,7 +109,7 @@ import Testing
     }
 
     @Test func aFragmentIsCopiedIntoEachTableWithItsCounts() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let types = sandbox.userdataTypes
         var shared = LuaTableWriter(fragmentFor: types)
         shared.set("class", "tbill")
@@ -153,7 +147,7 @@ import Testing
     }
 
     @Test func aCtxWithItsOwnStateOrWrittenForOtherTypesIsRefused() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let policy = try sandbox.load(source: "return { f = function(ctx) return 1 end }", chunkName: "f.lua")
         var withState = LuaTableWriter(types: sandbox.userdataTypes)
         withState.set("state", "mine")
@@ -177,7 +171,7 @@ import Testing
     }
 
     @Test func anyValueCanBeWrittenButNoReference() throws {
-        let sandbox = try makeSandbox()
+        let sandbox = try makeSandbox(SandboxConfiguration(randomSeed: 7))
         let reference = try sandbox.makeTable(LuaTable(dictionary: ["a": 1]))
         var writer = LuaTableWriter(types: sandbox.userdataTypes)
         try writer.set("list", .table(LuaTable(array: [1, "two", .number(3.5)])))
