@@ -136,7 +136,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
             throw .notAuthorized("\(account) is funded only by Unit flows")
         }
         guard !amount.isZero else { throw .zeroAmount }
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: source, action: "fund",
                           parameters: ["account": account, "asset": asset, "amount": Self.format(amount, decimals), "source": source],
                           postings: [.issue(asset: asset, to: account, amount: amount, source: source)])
@@ -184,7 +184,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         let queueAccount = HaloUnit.account(of: kind)
         let postings: [Posting] = reward.isZero
             ? [] : [.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: reward)]
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: account, action: "claim",
                           parameters: ["account": account, "queue": kind.rawValue, "reward": Self.format(reward, decimals)],
                           postings: postings)
@@ -214,7 +214,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
             postings.append(.transfer(asset: depositAsset(of: kind), from: queueAccount, to: account,
                                       amount: result.underlying))
         }
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: account, action: "exit",
                           parameters: ["account": account, "queue": kind.rawValue, "reward": Self.format(result.reward, decimals),
                                        "underlying": Self.format(result.underlying, decimals)],
@@ -437,7 +437,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// ```
     public mutating func setRateLimit(key: String, maxAmount: UInt256, slope: UInt256, at time: Timestamp,
                                       actor: String = "governance") throws(HaloError) {
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: actor, action: "rate-limit-set",
                           parameters: ["key": key, "max": Self.format(maxAmount, decimals), "slope": Self.format(slope, decimals)], postings: [])
         rateLimits.set(key: key, maxAmount: maxAmount, slope: slope, at: time)
@@ -453,7 +453,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
                                       lastUpdated: Timestamp, at time: Timestamp, actor: String = "governance") throws(HaloError) {
         var limits = rateLimits
         try limits.set(key: key, maxAmount: maxAmount, slope: slope, lastAmount: lastAmount, lastUpdated: lastUpdated, at: time)
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: actor, action: "rate-limit-set",
                           parameters: ["key": key, "max": Self.format(maxAmount, decimals), "slope": Self.format(slope, decimals),
                                        "last_amount": Self.format(lastAmount, decimals), "last_updated": lastUpdated.iso8601],
@@ -483,7 +483,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         try controller.requireRelayer()
         var limits = rateLimits
         let left = try limits.consume(key: key, amount: amount, at: time)
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: actor, action: "rate-limit-consume",
                           parameters: ["key": key, "amount": Self.format(amount, decimals)], postings: [])
         rateLimits = limits
@@ -500,7 +500,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
                                             actor: String = "sentinel") throws(HaloError) -> UInt256 {
         var limits = rateLimits
         let left = try limits.replenish(key: key, amount: amount, at: time)
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: actor, action: "rate-limit-replenish",
                           parameters: ["key": key, "amount": Self.format(amount, decimals)], postings: [])
         rateLimits = limits
@@ -516,7 +516,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
     /// ```
     public mutating func addInit(key: String, maxAmount: UInt256, slope: UInt256, at time: Timestamp,
                                  actor: String = "governance") throws(HaloError) {
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: actor, action: "configure-init",
                           parameters: ["key": key, "max": Self.format(maxAmount, decimals), "slope": Self.format(slope, decimals)], postings: [])
         configurator.addInit(key: key, maxAmount: maxAmount, slope: slope)
@@ -546,7 +546,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         var configurator = self.configurator
         var limits = rateLimits
         try configurator.setRateLimit(key: key, maxAmount: maxAmount, slope: slope, at: time, limits: &limits)
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: actor, action: "configure-set-rate-limit",
                           parameters: ["key": key, "max": maxAmount == .max ? "unlimited" : Self.format(maxAmount, decimals),
                                        "slope": Self.format(slope, decimals)], postings: [])
@@ -596,7 +596,7 @@ public struct HaloUnit: Sendable, Equatable, Codable {
         let postings: [Posting] = outcome.rewardPaid.isZero
             ? [deposited]
             : [.transfer(asset: rewardAsset(of: kind), from: queueAccount, to: account, amount: outcome.rewardPaid), deposited]
-        let decimals = self.decimals  // not self: the parameters are built only when entries are kept
+        let decimals = self.decimals
         try ledger.post(time: time, actor: account, action: kind == .subscribe ? "subscribe" : "redeem",
                           parameters: ["account": account, "amount": Self.format(amount, decimals), "shares": Self.format(outcome.shares, decimals),
                                        "generation": String(outcome.generation), "reward_paid": Self.format(outcome.rewardPaid, decimals)],
@@ -615,6 +615,9 @@ public struct HaloUnit: Sendable, Equatable, Codable {
 
     private func format(_ units: UInt256) -> String { Self.format(units, decimals) }
 
+    // The recording sites pass their parameters to `Ledger.post` unevaluated (a balances-only
+    // book never formats them), so they format with a copy of `decimals`, not through `self`:
+    // the closure may not capture `self` while `self.ledger` is being changed.
     private static func format(_ units: UInt256, _ decimals: UInt8) -> String { Amount(units: units, decimals: decimals).description }
 }
 
