@@ -18,7 +18,7 @@ enum PrimeContextBuilder {
     static func universeBase(_ unit: SimulatedUnit, types: LuaUserdataTypes) -> LuaTableFragment {
         let core = unit.sentinel.unit
         let amountType = SandboxedPolicy.amountType(in: types)
-        var fields = LuaTableWriter(fragmentFor: types)
+        var fields = LuaTableWriter(fragmentFor: types, capacity: 1024)
         fields.set("halo", unit.halo)
         fields.set("class", unit.assetClass)
         fields.set("crr", amount: unit.crr.wad, decimals: 18, type: amountType)
@@ -52,7 +52,12 @@ enum PrimeContextBuilder {
                         base: [LuaTableFragment], day: Int, at time: Timestamp, types: LuaUserdataTypes) -> EncodedLuaTable {
         let artifact = prime.artifact
         let amountType = SandboxedPolicy.amountType(in: types)
-        var ctx = LuaTableWriter(types: types)
+        // Sized up front: the universe is most of it, its shared part known to the byte; each
+        // Unit adds its name, the Prime's headroom and rate limit (under 200 bytes), each
+        // position under 300. Growing by doubling instead copied about 200 KB per call.
+        var capacity = 2048 + units.count * 200 + view.exposure.count * 300
+        for fragment in base { capacity += fragment.byteCount }
+        var ctx = LuaTableWriter(types: types, capacity: capacity)
         ctx.set("time", time.seconds)
         ctx.set("time_iso", time.iso8601)
         ctx.set("day", Int64(day))

@@ -52,6 +52,8 @@ public struct LuaTableFragment: Sendable {
     let nrec: UInt32
     /// The types its userdata values were written for.
     public let types: LuaUserdataTypes
+    /// Its size in bytes (what ``LuaTableWriter/append(_:)`` copies).
+    public var byteCount: Int { bytes.count }
 }
 
 /// Writes a Lua table straight into the buffer format a policy call hands to C: no
@@ -91,18 +93,21 @@ public struct LuaTableWriter: ~Copyable {
     @usableFromInline var wroteState = false
 
     /// A writer of one table (frozen unless `frozen` is false), open for its first entry.
-    public init(types: LuaUserdataTypes, frozen: Bool = true) {
+    /// `capacity`: the bytes to allocate up front; a writer that will hold more grows by
+    /// doubling, copying what it holds, so a caller that knows its size (a Prime's ctx with its
+    /// 100-Unit universe is about 100 KB) saves those copies by saying so.
+    public init(types: LuaUserdataTypes, frozen: Bool = true, capacity: Int = 4096) {
         self.types = types
-        encoder = ValueEncoder(owner: 0)
+        encoder = ValueEncoder(owner: 0, capacity: capacity)
         isFragment = false
         outer.reserveCapacity(8)
         current = Open(start: encoder.openTable(frozen: frozen))
     }
 
     /// A writer of entries without their table (see ``LuaTableFragment``).
-    public init(fragmentFor types: LuaUserdataTypes) {
+    public init(fragmentFor types: LuaUserdataTypes, capacity: Int = 4096) {
         self.types = types
-        encoder = ValueEncoder(owner: 0)
+        encoder = ValueEncoder(owner: 0, capacity: capacity)
         isFragment = true
         current = Open(start: 0)
     }

@@ -20,10 +20,11 @@ struct ValueEncoder: ~Copyable {
     /// References written so far (a table that holds one is flagged HALO_TABLE_HAS_REF).
     private var references = 0
 
-    @usableFromInline init(owner: UInt64) {
+    /// An empty encoder with room for `capacity` bytes (at least 64) before it first grows.
+    @usableFromInline init(owner: UInt64, capacity: Int = 4096) {
         self.owner = owner
-        capacity = 4096
-        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        self.capacity = Swift.max(64, capacity)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
     }
 
     @inlinable deinit { base.deallocate() }
