@@ -188,8 +188,10 @@ public final class Simulation {
         }
 
         // What each Prime has waiting before the lock: today's settlement converts part of it.
-        var pendingBefore: [[UInt256]] = []
-        for prime in primes { pendingBefore.append(units.map { $0.sentinel.unit.subscribeQueue.underlying(of: prime.name) }) }
+        // Read side by side: nothing changes the Units meanwhile.
+        let pendingBefore = ParallelMap.map(primes.count, workers: workers) { index in
+            units.map { $0.sentinel.unit.subscribeQueue.underlying(of: primes[index].name) }
+        }
 
         // Every Unit's own cycle (lock, settle, settlement, signals), side by side.
         let end = dayStart.adding(seconds: Timestamp.secondsPerDay - 1)
@@ -219,10 +221,13 @@ public final class Simulation {
             day.units[unit.name] = entry
         }
 
-        let closing = ParallelMap.map(primes.count, workers: workers) { primes[$0].view(units: units, at: end, keepingPositions: true) }
-        for (primeIndex, prime) in primes.enumerated() {
-            var primeDay = day.primes[prime.name] ?? PrimeDay()
-            let (view, positions) = closing[primeIndex]
+        // Each Prime's end of day on its own: its view, and its record completed from it (only
+        // that Prime's own things are read or written); stored in Prime order.
+        let dayPrimes = day.primes
+        let closing = ParallelMap.map(primes.count, workers: workers) { primeIndex -> PrimeDay in
+            let prime = primes[primeIndex]
+            let (view, positions) = prime.view(units: units, at: end, keepingPositions: true)
+            var primeDay = dayPrimes[prime.name] ?? PrimeDay()
             primeDay.usds = view.usds
             primeDay.encumbrance = view.encumbrance
             primeDay.encumbranceLimit = view.encumbranceLimit
@@ -240,8 +245,9 @@ public final class Simulation {
                 entry.headroom = prime.limits.limit(unit.name)?.current(at: end)
                 if !entry.isEmpty { primeDay.units[unit.name] = entry }
             }
-            day.primes[prime.name] = primeDay
+            return primeDay
         }
+        for (primeIndex, prime) in primes.enumerated() { day.primes[prime.name] = closing[primeIndex] }
         record.append(day)
     }
 
