@@ -179,7 +179,8 @@ struct PositionStore: Sendable, Equatable {
 
     /// Asks the cache for what a lookup of `key` reads first: the tag's line and the two
     /// lines from the home record's start (the home record whole, and most often the next
-    /// one, where a displaced record sits). A hint only; nothing is read or changed.
+    /// one, where a displaced record sits). A hint only; nothing is read or changed, and for
+    /// the last slot the second line may lie past the table, which a prefetch never faults on.
     @inline(__always) func prefetch(_ key: Key) {
         // The table's fields read through the optional, never bound to a name: bound, the
         // optimizer kept a retain and a release around the hints (about 10 ns at 1e3).
