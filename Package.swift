@@ -132,3 +132,8 @@ package.targets += [
 for target in package.targets where target.name == "HaloCLI" {
     target.dependencies += ["HaloServer", "HaloReports"]
 }
+
+// CPrefetch: a header-only cache prefetch hint (`__builtin_prefetch`) for HaloCore's LCTS
+// position store. Depends on nothing; kept in one block so that merging is a single hand edit.
+package.targets += [.target(name: "CPrefetch")]
+if let core = package.targets.first(where: { $0.name == "HaloCore" }) { core.dependencies.append("CPrefetch") }

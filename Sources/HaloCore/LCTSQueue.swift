@@ -63,7 +63,8 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
     /// ledger postings before any state changes, without copying the position map.
     struct Transition: Sendable {
         var header: Header
-        var account: String?
+        /// The account whose position changes, hashed once for the plan and the apply.
+        var key: PositionStore.Key?
         var position: Position?
         var finalize: (id: UInt64, rewardPerToken: UInt256)?
     }
@@ -323,16 +324,15 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
 
     // MARK: Planning (pure) and applying (infallible)
 
+    // Each operation on an account takes its key first (``PositionStore/key(_:)``): one hash,
+    // and at 1e6 positions the position's memory reads under way while the checks and the
+    // arithmetic that do not need the position run.
+
     func planDeposit(account: String, amount: UInt256) throws(HaloError) -> (DepositOutcome, Transition) {
         guard !amount.isZero else { throw .zeroAmount }
+        let key = store.key(account)
         var header = self.header
         if header.current?.status == .locked { throw .queueLocked }
-        var rewardPaid = UInt256.zero
-        var previousShares = UInt256.zero
-        if let position = store[account] {
-            rewardPaid = try reward(of: position)
-            if position.generation == header.current?.id { previousShares = position.shares }
-        }
         var opened = false
         var current: Generation
         if let existing = header.current {
@@ -343,10 +343,19 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
                                  totalUnderlying: .zero, rewardPerToken: .zero)
             opened = true
         }
-        let shares = try checked { () throws(AmountError) in
+        // The shares minted do not depend on the position: computed while its lines arrive. A
+        // failure is thrown after the position's reward, in the order the rules are checked.
+        let minting = Result { () throws(AmountError) in
             current.totalShares.isZero
                 ? amount : try UInt256.mulDiv(amount, current.totalShares, current.totalUnderlying)
         }
+        var rewardPaid = UInt256.zero
+        var previousShares = UInt256.zero
+        if let position = store[key] {
+            rewardPaid = try reward(of: position)
+            if position.generation == header.current?.id { previousShares = position.shares }
+        }
+        let shares = try checked { () throws(AmountError) in try minting.get() }
         // A deposit that mints no share would hand its underlying to the other accounts.
         guard !shares.isZero else { throw .zeroAmount }
         try checked { () throws(AmountError) in
@@ -360,7 +369,7 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
         header.current = current
         let outcome = DepositOutcome(generation: current.id, openedGeneration: opened, shares: shares,
                                      rewardPaid: rewardPaid)
-        return (outcome, Transition(header: header, account: account, position: position))
+        return (outcome, Transition(header: header, key: key, position: position))
     }
 
     func planSettle(
@@ -394,7 +403,8 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
     }
 
     func planClaim(account: String) throws(HaloError) -> (UInt256, Transition) {
-        guard var position = store[account] else { throw .noPosition(account: account) }
+        let key = store.key(account)
+        guard var position = store[key] else { throw .noPosition(account: account) }
         var header = self.header
         let reward = try reward(of: position)
         var kept: Position?
@@ -404,11 +414,12 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
             kept = position
         }
         header.rewardPaid = try checked { () throws(AmountError) in try header.rewardPaid.adding(reward) }
-        return (reward, Transition(header: header, account: account, position: kept))
+        return (reward, Transition(header: header, key: key, position: kept))
     }
 
     func planExit(account: String) throws(HaloError) -> ((reward: UInt256, underlying: UInt256), Transition) {
-        guard let position = store[account] else { throw .noPosition(account: account) }
+        let key = store.key(account)
+        guard let position = store[key] else { throw .noPosition(account: account) }
         var header = self.header
         let reward = try reward(of: position)
         var underlying = UInt256.zero
@@ -424,12 +435,12 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
             header.current = current.totalShares.isZero ? nil : current
         }
         header.rewardPaid = try checked { () throws(AmountError) in try header.rewardPaid.adding(reward) }
-        return ((reward, underlying), Transition(header: header, account: account, position: nil))
+        return ((reward, underlying), Transition(header: header, key: key, position: nil))
     }
 
     mutating func apply(_ transition: Transition) {
         header = transition.header
-        if let account = transition.account { store[account] = transition.position }
+        if let key = transition.key { store[key] = transition.position }
         if let finalize = transition.finalize { finalized[finalize.id] = finalize.rewardPerToken }
     }
 
@@ -451,11 +462,11 @@ public struct LCTSQueue: Sendable, Equatable, Codable {
 }
 
 extension LCTSQueue.Transition {
-    init(header: LCTSQueue.Header) { self.init(header: header, account: nil, position: nil, finalize: nil) }
-    init(header: LCTSQueue.Header, account: String, position: LCTSQueue.Position?) {
-        self.init(header: header, account: account, position: position, finalize: nil)
+    init(header: LCTSQueue.Header) { self.init(header: header, key: nil, position: nil, finalize: nil) }
+    init(header: LCTSQueue.Header, key: PositionStore.Key, position: LCTSQueue.Position?) {
+        self.init(header: header, key: key, position: position, finalize: nil)
     }
     init(header: LCTSQueue.Header, finalize: (id: UInt64, rewardPerToken: UInt256)?) {
-        self.init(header: header, account: nil, position: nil, finalize: finalize)
+        self.init(header: header, key: nil, position: nil, finalize: finalize)
     }
 }
