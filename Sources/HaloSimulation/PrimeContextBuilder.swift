@@ -54,7 +54,7 @@ enum PrimeContextBuilder {
         let amountType = SandboxedPolicy.amountType(in: types)
         // Sized up front: the universe is most of it, its shared part known to the byte; each
         // Unit adds its name, the Prime's headroom and rate limit (under 200 bytes), each
-        // position under 300. Growing by doubling instead copied about 200 KB per call.
+        // position under 300. Growing by doubling from 4 KB instead copied every size on the way.
         var capacity = 2048 + units.count * 200 + view.exposure.count * 300
         for fragment in base { capacity += fragment.byteCount }
         var ctx = LuaTableWriter(types: types, capacity: capacity)

@@ -188,10 +188,7 @@ public final class Simulation {
         }
 
         // What each Prime has waiting before the lock: today's settlement converts part of it.
-        // Read side by side: nothing changes the Units meanwhile.
-        let pendingBefore = ParallelMap.map(primes.count, workers: workers) { index in
-            units.map { $0.sentinel.unit.subscribeQueue.underlying(of: primes[index].name) }
-        }
+        let pendingBefore = primes.map { prime in units.map { $0.sentinel.unit.subscribeQueue.underlying(of: prime.name) } }
 
         // Every Unit's own cycle (lock, settle, settlement, signals), side by side.
         let end = dayStart.adding(seconds: Timestamp.secondsPerDay - 1)

@@ -94,8 +94,8 @@ public struct LuaTableWriter: ~Copyable {
 
     /// A writer of one table (frozen unless `frozen` is false), open for its first entry.
     /// `capacity`: the bytes to allocate up front; a writer that will hold more grows by
-    /// doubling, copying what it holds, so a caller that knows its size (a Prime's ctx with its
-    /// 100-Unit universe is about 100 KB) saves those copies by saying so.
+    /// doubling, copying what it holds, so a caller that knows its size (a Prime's ctx with a
+    /// universe of many Units) saves those copies by saying so.
     public init(types: LuaUserdataTypes, frozen: Bool = true, capacity: Int = 4096) {
         self.types = types
         encoder = ValueEncoder(owner: 0, capacity: capacity)
