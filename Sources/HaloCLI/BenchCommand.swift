@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     )
 
     /// Rounds of each LCTS size; the fastest of each is reported.
-    static let lctsRounds = 3
+    static let lctsRounds = 5
 
     @Flag(name: .long, help: "Print {\"figures\": [...]} as JSON only.")
     var json = false
@@ -74,8 +74,10 @@ struct BenchCommand: ParsableCommand {
         progress("policy call…")
         // Alternating rounds: each host runs once per round on the same workload, and each
         // figure is its fastest round. On a shared machine a slow moment then slows one round
-        // of every host, not one host's whole measurement, so the ratios hold still.
-        let rounds = quick ? 3 : 7
+        // of every host, not one host's whole measurement, so the ratios hold still. More,
+        // shorter rounds for the same total: with 7 the medians of three runs moved by 0.3x
+        // on a busy host (2026-12-01), since one slow stretch could cover a host's every round.
+        let rounds = quick ? 3 : 15
         let perRound = max(1_000, iterations / rounds)
         let emptyPolicy = root + "/bench/empty-settle.lua"
         let host = try? CBaseline.binary(root: root)
@@ -154,7 +156,7 @@ struct BenchCommand: ParsableCommand {
         let workload = SimulationWorkload(root: root, primes: 50, units: 100, days: quick ? 36 : 365)
         let year = try workload.run()
         figures.append(BenchFigure(name: "simulate_days_per_s", value: year.daysPerSecond, unit: "days/s", baseline: nil, ratio: nil,
-                                   note: "50 Primes, 100 Units (two Halos of 50), \(workload.days) days in \(String(format: "%.2f", year.seconds)) s, \(year.allocateCalls) allocate calls"))
+                                   note: "50 Primes, 100 Units (two Halos of 50), \(workload.days) days in \(String(format: "%.2f", year.seconds)) s (\(String(format: "%.1f", year.cpuSeconds)) s of CPU on \(year.workers) threads), \(year.allocateCalls) allocate calls"))
         }
 
         if wants("journal") {

@@ -113,18 +113,36 @@ public struct SimulationWorkload {
     }
 
     /// Generates, loads and runs the scenario; returns simulated days per second of the run
-    /// (loading and onboarding checks excluded) and the policy calls it made.
-    public func run() throws -> (daysPerSecond: Double, seconds: Double, allocateCalls: Int) {
+    /// (loading and onboarding checks excluded), its wall-clock seconds, the CPU seconds the
+    /// process spent meanwhile (all threads, user and system: on a shared host the wall figure
+    /// moves with the neighbours, the CPU figure much less), the threads a day used and the policy
+    /// calls it made.
+    public func run() throws -> (daysPerSecond: Double, seconds: Double, cpuSeconds: Double, workers: Int, allocateCalls: Int) {
         let directory = NSTemporaryDirectory() + "halo-bench-simulate-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try write(to: directory)
         let scenario = try Scenario.load(path: path)
         let simulation = try Simulation(scenario: scenario, stdlib: root + "/stdlib")
         let clock = ContinuousClock()
+        let cpuBefore = Self.processCPUSeconds()
         let started = clock.now
         simulation.run()
         let elapsed = started.duration(to: clock.now)
+        let cpu = Self.processCPUSeconds() - cpuBefore
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return (Double(days) / seconds, seconds, days * primes)
+        return (Double(days) / seconds, seconds, cpu, simulation.workers, days * primes)
+    }
+
+    /// User plus system CPU time of the whole process so far, in seconds (getrusage).
+    static func processCPUSeconds() -> Double {
+        #if os(Linux)
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        var usage = rusage()
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
