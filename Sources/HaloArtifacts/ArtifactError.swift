@@ -46,4 +46,14 @@ public struct ArtifactError: Error, Sendable, Equatable, CustomStringConvertible
         if let field, !field.isEmpty { text += "\(field): " }
         return text + message
     }
+
+    /// `file:line: field: message`, for a place that shows ``code`` on its own (a checklist
+    /// item, an error that carries the same code), so the code is not printed twice.
+    public var locatedMessage: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let field, !field.isEmpty { text += "\(field): " }
+        return text + message
+    }
 }

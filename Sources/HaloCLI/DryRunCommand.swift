@@ -55,7 +55,7 @@ struct DryRunCommand: ParsableCommand {
                 exit = max(exit, 2)
                 Output.error(error.description)
                 if json { documents.append(.object([("fixture", .string(path)), ("error", .object([
-                    ("code", .string(error.code.rawValue)), ("message", .string(error.description))]))])) }
+                    ("code", .string(error.code.rawValue)), ("message", .string(error.locatedMessage))]))])) }
             }
         }
         if json { print((documents.count == 1 ? documents[0] : .array(documents)).serialized()) }

@@ -96,7 +96,9 @@ struct StateCommand: ParsableCommand {
             print(JSONValue.object(pairs.filter { names.contains($0.0) }).pretty())
             return
         }
-        print("\(service.halo.name) revision \(service.halo.revision) at \(service.now.iso8601) (\(service.recovered) journal records)")
+        let total = service.journalRecordCount.map { "\($0) journal records, " } ?? ""
+        let from = service.recoveredFromSeq > 2 ? " after the snapshot at seq \(service.recoveredFromSeq - 1)" : ""
+        print("\(service.halo.name) revision \(service.halo.revision) at \(service.now.iso8601) (\(total)\(service.recovered) replayed\(from) to rebuild this state)")
         for name in names {
             guard let sentinel = service.sentinels[name] else { continue }
             print("")

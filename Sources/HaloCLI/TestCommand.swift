@@ -105,7 +105,7 @@ struct TestCommand: ParsableCommand {
                     documents.append(.object([("fixture", .string(path)), ("name", .string(result.name)), ("primes", .array(result.primes.map { .string($0) })),
                                               ("passed", .bool(result.passed)), ("failures", .array(result.failures.map { .string($0) }))]))
                 } else {
-                    print((result.passed ? Output.green("PASS") : Output.red("FAIL")) + " prime \(result.primes.joined(separator: ",")) \(result.name)  (\(path))")
+                    print((result.passed ? Output.green("PASS") : Output.red("FAIL")) + " \(result.primes.count == 1 ? "prime" : "primes") \(result.primes.joined(separator: ", ")) \(result.name)  (\(path))")
                     for line in result.failures { print("    " + line) }
                 }
             } catch {

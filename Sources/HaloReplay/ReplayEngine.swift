@@ -68,7 +68,7 @@ public enum ReplayEngine {
                        options: ReplayOptions) throws -> ReplayReport {
         let halo: HaloArtifact
         do { halo = try HaloArtifact.load(path: haloPath) } catch {
-            throw ReplayError(code: error.code.rawValue, message: error.description)
+            throw ReplayError(code: error.code.rawValue, message: error.locatedMessage)
         }
         let unit = try resolveUnit(halo, options: options)
         let policyFile = PolicyHostPath.absolute(options.policy)
@@ -114,7 +114,7 @@ public enum ReplayEngine {
             if recordedWorld.sentinel.shadow == nil, time >= takeover {
                 // From here the recorded world also asks the candidate each question it answers from the journal.
                 do { recordedWorld.sentinel.shadow = try ShadowPolicy(file: policyFile, artifact: candidateArtifact, stdlib: stdlib) } catch {
-                    throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
+                    throw ReplayError(code: error.code, message: "the candidate does not load: \(error.locatedMessage)", exitCode: 3)
                 }
             }
             try recordedWorld.apply(record, payload: payload, time: time)

@@ -96,7 +96,7 @@ final class ReplayWorld {
         sentinel.replay([])
         followsTape = false
         do { try sentinel.takeOver(policy: takeover.policy, at: sentinel.now) } catch {
-            throw ReplayError(code: error.code, message: "the candidate does not load: \(error)", exitCode: 3)
+            throw ReplayError(code: error.code, message: "the candidate does not load: \(error.locatedMessage)", exitCode: 3)
         }
     }
 

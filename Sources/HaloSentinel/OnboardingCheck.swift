@@ -69,7 +69,7 @@ public enum OnboardingCheck {
                                        detail: UnitValidation.serviceError(error).message, code: error.code.rawValue))
         } catch let error as PolicyFailure {
             items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false,
-                                       detail: (error.location.map { "\($0): " } ?? "") + error.message, code: error.code))
+                                       detail: error.locatedMessage, code: error.code))
         } catch {
             items.append(ChecklistItem(title: "policy loads in the sandbox", ok: false, detail: "\(error)", code: "policy-error"))
         }

@@ -74,7 +74,14 @@ public struct PolicyFailure: Error, Sendable, Equatable, CustomStringConvertible
     /// A bad decision.
     static func bad(_ message: String) -> PolicyFailure { PolicyFailure(code: "bad-decision", message: message) }
 
+    /// `location: code: message`.
     public var description: String {
         (location.map { "\($0): " } ?? "") + "\(code): \(message)"
+    }
+
+    /// `location: message`, for a place that shows ``code`` on its own (a checklist item, an
+    /// error that carries the same code), so the code is not printed twice.
+    public var locatedMessage: String {
+        (location.map { "\($0): " } ?? "") + message
     }
 }

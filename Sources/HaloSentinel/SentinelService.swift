@@ -68,8 +68,13 @@ public final class SentinelService {
     public internal(set) var eventsRejected = 0
     /// Events skipped because the journal already holds them.
     public private(set) var eventsSkipped = 0
-    /// What recovery replayed.
+    /// What recovery replayed: the records that change state (events, clock ticks, refusals,
+    /// reloads, artifact edits) after the snapshot it started from, if any. Statements and the
+    /// genesis record are journaled but change nothing, so they are not counted.
     public private(set) var recovered = 0
+
+    /// Every record the journal holds, as `halo journal verify` counts them (nil: unreadable).
+    public var journalRecordCount: Int64? { try? journal.count }
 
     /// Write a snapshot once this many records have been journaled since the last one
     /// (recovery then replays only the tail). Zero disables snapshots.

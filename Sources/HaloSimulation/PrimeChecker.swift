@@ -59,13 +59,13 @@ public enum PrimeChecker {
                 report.prime = "scenario \(scenario.name)"
                 report.items.append(("scenario valid", true, "\(scenario.days) days, \(scenario.halos.count) Halos (\(scenario.halos.map(\.units.count).reduce(0, +)) Units), \(scenario.primes.count) Primes, \(scenario.events.count) events", nil))
             } catch {
-                report.items.append(("scenario valid", false, error.description, error.code.rawValue))
+                report.items.append(("scenario valid", false, error.locatedMessage, error.code.rawValue))
             }
             return report
         }
         let artifact: PrimeArtifact
         do { artifact = try PrimeArtifact.load(path: path) } catch {
-            report.items.append(("artifact valid", false, error.description, error.code.rawValue))
+            report.items.append(("artifact valid", false, error.locatedMessage, error.code.rawValue))
             return report
         }
         report.prime = artifact.name
@@ -92,7 +92,7 @@ public enum PrimeChecker {
             let orders = try OrderValidator.orders(results) { _ in 18 }
             report.items.append(("allocate runs on an empty universe", true, "\(orders.count) orders", nil))
         } catch {
-            report.items.append(("allocate runs on an empty universe", false, error.description, error.code))
+            report.items.append(("allocate runs on an empty universe", false, error.locatedMessage, error.code))
         }
         return report
     }

@@ -57,7 +57,7 @@ public enum PrimeFixtureRunner {
     /// Runs the fixture at `path`. Throws when it is not a valid scenario.
     public static func run(path: String, stdlib: String?) throws(SimulationError) -> PrimeFixtureResult {
         let scenario: Scenario
-        do { scenario = try Scenario.load(path: path) } catch { throw SimulationError(code: error.code.rawValue, message: error.description) }
+        do { scenario = try Scenario.load(path: path) } catch { throw SimulationError(code: error.code.rawValue, message: error.locatedMessage) }
         let stdlib = stdlib ?? StdlibLocator.find(near: [path] + scenario.primes.map(\.policyFile))
         let simulation = try Simulation(scenario: scenario, stdlib: stdlib)
         simulation.run()

@@ -26,7 +26,7 @@ final class PrimeRuntime {
             policy = try SandboxedPolicy(file: artifact.policyFile, limits: artifact.limits, stdlib: stdlib,
                                          pin: artifact.policySHA256, requiredHook: "allocate")
         } catch {
-            throw SimulationError(code: error.code, message: "\(artifact.path): Prime '\(artifact.name)': \(error)")
+            throw SimulationError(code: error.code, message: "\(artifact.path): Prime '\(artifact.name)': \(error.locatedMessage)")
         }
         usds = artifact.usds.units
         configurator = Configurator(hop: artifact.defaultLimit.hop, maxChange: artifact.defaultLimit.maxChange)
