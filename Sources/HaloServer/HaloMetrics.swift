@@ -18,59 +18,55 @@ public final class HaloMetrics: Sendable {
     /// Journal commit buckets, seconds (a synchronous=full commit is an fsync).
     static let commitBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
+    /// A metric's full name (already with its unit suffix, as the docs list it) and help text.
+    static func descriptor(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
     /// Creates the metrics, with the series that exist from the start at zero.
     public init() {
-        _ = registry.makeValueHistogram(name: "halo_journal_commit_seconds", labels: [], buckets: Self.commitBuckets,
-                                        help: "Wall time of one journal commit (one batch of events), seconds.")
-        _ = registry.makeGauge(name: "halo_ready", labels: [], help: "1 when /readyz answers 200.")
+        _ = registry.makeValueHistogram(descriptor: Self.descriptor("halo_journal_commit_seconds", help: "Wall time of one journal commit (one batch of events), seconds."), labels: [], buckets: Self.commitBuckets)
+        _ = registry.makeGauge(descriptor: Self.descriptor("halo_ready", help: "1 when /readyz answers 200."), labels: [])
     }
 
     /// An event was applied to `unit`.
     public func eventApplied(unit: String) {
-        registry.makeCounter(name: "halo_events_applied_total", labels: [("unit", unit)],
-                             help: "Events applied since the process started.").increment()
+        registry.makeCounter(descriptor: Self.descriptor("halo_events_applied_total", help: "Events applied since the process started."), labels: [("unit", unit)]).increment()
     }
 
     /// An event was refused with `code`.
     public func eventRefused(code: String) {
-        registry.makeCounter(name: "halo_events_refused_total", labels: [("code", code)],
-                             help: "Events refused since the process started, by error code.").increment()
+        registry.makeCounter(descriptor: Self.descriptor("halo_events_refused_total", help: "Events refused since the process started, by error code."), labels: [("code", code)]).increment()
     }
 
     /// A live hook call.
     public func hookCalled(unit: String, hook: String, seconds: Double, instructions: Int, failed: Bool) {
         let labels = [("unit", unit), ("hook", hook)]
-        registry.makeCounter(name: "halo_hook_calls_total", labels: labels, help: "Live policy hook calls.").increment()
-        let failures = registry.makeCounter(name: "halo_hook_failures_total", labels: labels,
-                                            help: "Policy hook calls that failed (error, budget, timeout).")
+        registry.makeCounter(descriptor: Self.descriptor("halo_hook_calls_total", help: "Live policy hook calls."), labels: labels).increment()
+        let failures = registry.makeCounter(descriptor: Self.descriptor("halo_hook_failures_total", help: "Policy hook calls that failed (error, budget, timeout)."), labels: labels)
         if failed { failures.increment() }
-        registry.makeValueHistogram(name: "halo_hook_duration_seconds", labels: labels, buckets: Self.latencyBuckets,
-                                    help: "Wall time of one policy hook call, seconds.").record(seconds)
-        registry.makeValueHistogram(name: "halo_hook_instructions", labels: labels, buckets: Self.instructionBuckets,
-                                    help: "Lua instructions one policy hook call used.").record(Double(instructions))
+        registry.makeValueHistogram(descriptor: Self.descriptor("halo_hook_duration_seconds", help: "Wall time of one policy hook call, seconds."), labels: labels, buckets: Self.latencyBuckets).record(seconds)
+        registry.makeValueHistogram(descriptor: Self.descriptor("halo_hook_instructions", help: "Lua instructions one policy hook call used."), labels: labels, buckets: Self.instructionBuckets).record(Double(instructions))
     }
 
     /// A journal commit took `seconds`.
     public func committed(seconds: Double) {
-        registry.makeValueHistogram(name: "halo_journal_commit_seconds", labels: [], buckets: Self.commitBuckets,
-                                    help: "Wall time of one journal commit (one batch of events), seconds.").record(seconds)
+        registry.makeValueHistogram(descriptor: Self.descriptor("halo_journal_commit_seconds", help: "Wall time of one journal commit (one batch of events), seconds."), labels: [], buckets: Self.commitBuckets).record(seconds)
     }
 
     /// A signal was raised.
     public func signalRaised(unit: String, code: String, severity: String) {
-        registry.makeCounter(name: "halo_signals_total", labels: [("unit", unit), ("code", code), ("severity", severity)],
-                             help: "Signals raised, by Unit, code and severity.").increment()
+        registry.makeCounter(descriptor: Self.descriptor("halo_signals_total", help: "Signals raised, by Unit, code and severity."), labels: [("unit", unit), ("code", code), ("severity", severity)]).increment()
     }
 
     /// A policy reload was attempted.
     public func reloaded(unit: String, accepted: Bool) {
-        registry.makeCounter(name: "halo_policy_reloads_total", labels: [("unit", unit), ("outcome", accepted ? "accepted" : "refused")],
-                             help: "Policy reload attempts, by outcome.").increment()
+        registry.makeCounter(descriptor: Self.descriptor("halo_policy_reloads_total", help: "Policy reload attempts, by outcome."), labels: [("unit", unit), ("outcome", accepted ? "accepted" : "refused")]).increment()
     }
 
     /// Sets a gauge.
     public func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, help: String) {
-        registry.makeGauge(name: name, labels: labels, help: help).set(value)
+        registry.makeGauge(descriptor: Self.descriptor(name, help: help), labels: labels).set(value)
     }
 
     /// The text format.
