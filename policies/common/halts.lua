@@ -10,15 +10,34 @@ local halo = require "halo"
 
 local M = {}
 
+-- The `pending` list of the respond() call whose first halt reason was weighed: only the
+-- first reason of a call may re-state a halt (see M.halt).
+local weighed
+
 --- Adds a halt to `pending` (the list being built in this respond() call) unless
 --- subscriptions are already halted or a halt is already pending: one halt, not one per signal.
 --- A `sticky` halt is never lifted by ALL_CLEAR: after a real loss a human looks at the
 --- Unit before new money comes in, however clean the next report is.
+---
+--- While our own halt is in force, the first reason of a call is the one that keeps it: when
+--- that is no longer the reason the halt was started or last re-stated for (a stale report
+--- that resumed while a downgrade still holds), the halt is re-stated with it. The runtime
+--- keeps the one halt (halting a halted Unit changes nothing); the decision log, the status
+--- page and the later ALL_CLEAR then name the reason that holds now, not the first one.
 function M.halt(ctx, pending, reason, sticky)
   if sticky then ctx.state.halt_sticky = true end
-  if ctx.flags.subscriptions_halted then return end
+  local first = weighed ~= pending
+  weighed = pending
   for _, a in ipairs(pending) do
     if a.action == "halt_subscriptions" then return end
+  end
+  if ctx.flags.subscriptions_halted then
+    local ours = ctx.state.halted_by_policy
+    if first and ours and ours ~= reason then
+      ctx.state.halted_by_policy = reason
+      pending[#pending + 1] = halo.actions.halt_subscriptions(reason .. " (was: " .. ours .. ")")
+    end
+    return
   end
   ctx.state.halted_by_policy = reason
   pending[#pending + 1] = halo.actions.halt_subscriptions(reason)
