@@ -221,7 +221,9 @@ struct ServiceHarness {
     }
 
     @Test func aWrongRelativePolicyFileNamesTheLineAndTheDirectory() throws {
-        let harness = try H(policyFile: "../policies/tbill.lua")
+        // A directory next to the temporary root that nothing creates (a fixed `../policies`
+        // resolved to /tmp/policies, which another program on the machine may well have made).
+        let harness = try H(policyFile: "../policies-\(UUID().uuidString)/tbill.lua")
         if let error = harness.startFailure() {
             #expect(error.code == "artifact-invalid" && error.invalidInput)
             #expect(error.message.contains("unit.yaml:4"), "\(error.message)")
