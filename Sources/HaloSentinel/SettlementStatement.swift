@@ -85,12 +85,37 @@ public enum SettlementStatement {
 
     /// Writes a new key pair: `path` holds the 32-byte private key (seed) as 64 hex digits and a
     /// newline, `path.pub` the 32-byte public key the same way. The private file is mode 0600.
-    public static func generateKey(at path: String) throws -> Curve25519.Signing.PublicKey {
+    ///
+    /// Never overwrites: when `path` or `path.pub` exists it throws `key-exists` and writes
+    /// nothing (a replaced key pair could no longer verify the statements signed with the old
+    /// one). The private key file is created with mode 0600 from the start (no moment in which
+    /// another user could read it), and both files are synced before this returns.
+    public static func generateKey(at path: String) throws(StatementError) -> Curve25519.Signing.PublicKey {
+        for file in [path, path + ".pub"] where FileManager.default.fileExists(atPath: file) {
+            throw StatementError(code: "key-exists", message: "\(file) exists: keygen never overwrites a key (statements signed with it could no longer be verified); choose another name, or move the old pair away yourself")
+        }
         let key = Curve25519.Signing.PrivateKey()
-        try (hex(key.rawRepresentation) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        try (hex(key.publicKey.rawRepresentation) + "\n").write(toFile: path + ".pub", atomically: true, encoding: .utf8)
+        try writeNewFile(path, hex(key.rawRepresentation) + "\n", mode: 0o600)
+        try writeNewFile(path + ".pub", hex(key.publicKey.rawRepresentation) + "\n", mode: 0o644)
         return key.publicKey
+    }
+
+    /// Creates `path` (it must not exist: O_EXCL) with `mode`, writes `text` and syncs it.
+    static func writeNewFile(_ path: String, _ text: String, mode: mode_t) throws(StatementError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw StatementError(code: errno == EEXIST ? "key-exists" : "statement-invalid", message: "\(path): cannot create: \(reason)")
+        }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw StatementError(code: "statement-invalid", message: "\(path): cannot write: \(String(cString: strerror(errno)))") }
+            written += n
+        }
+        guard fsync(fd) == 0 else { throw StatementError(code: "statement-invalid", message: "\(path): cannot sync: \(String(cString: strerror(errno)))") }
     }
 
     /// Reads a private key file (64 hex digits).

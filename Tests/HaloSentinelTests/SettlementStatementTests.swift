@@ -75,6 +75,18 @@ import Testing
         // Another key does not verify it either.
         let other = harness.root + "/other.key"
         _ = try SettlementStatement.generateKey(at: other)
+        // keygen never replaces a pair: the statement signed above still verifies afterwards.
+        let before = try String(contentsOfFile: key, encoding: .utf8)
+        do {
+            _ = try SettlementStatement.generateKey(at: key)
+            Issue.record("keygen overwrote a key")
+        } catch { #expect(error.code == "key-exists", "\(error)") }
+        try FileManager.default.removeItem(atPath: other)  // a lone .pub left behind blocks it too
+        #expect(throws: StatementError.self) { _ = try SettlementStatement.generateKey(at: other) }
+        #expect(try String(contentsOfFile: key, encoding: .utf8) == before)
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? NSNumber)
+        #expect(mode.intValue & 0o077 == 0, "private key mode \(String(mode.intValue, radix: 8))")
+        try SentinelService.verifyStatement(signed, publicKeyFile: key + ".pub", stateDirectory: harness.state)
         #expect(throws: StatementError.self) { try SentinelService.verifyStatement(signed, publicKeyFile: other + ".pub", stateDirectory: nil) }
 
         // One byte of the journal: a character inside the statement's record.
