@@ -47,6 +47,13 @@ struct SubmitCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // A state directory without a journal is a typo far more often than a Sentinel that has
+        // never run: refuse rather than create a journal nobody will ever drain.
+        let journalFile = URL(fileURLWithPath: state).appendingPathComponent(Journal.fileName).path
+        guard FileManager.default.fileExists(atPath: journalFile) else {
+            Output.error("refused: journal-missing: \(state) holds no Sentinel journal (no \(Journal.fileName)); check the path, or start the Sentinel once with `halo run HALO --state \(state)`")
+            throw ExitCode(2)
+        }
         do {
             let journal = try Journal(directory: URL(fileURLWithPath: state), configuration: JournalConfiguration(role: .submitter))
             defer { try? journal.close() }

@@ -108,6 +108,11 @@ import Testing
         let event = directory.appendingPathComponent("event.json")
         try #"{"id":"late-fund","unit":"tbill-a","at":"2026-03-23T08:00:00Z","fund":{"account":"newprime","asset":"USDS","amount":"42"}}"#
             .write(to: event, atomically: true, encoding: .utf8)
+        // A mistyped state directory is refused, and no journal is created there.
+        let typo = directory.appendingPathComponent("stat").path
+        let misdirected = try run(["submit", "--state", typo, event.path])
+        #expect(misdirected.status == 2 && misdirected.stderr.contains("journal-missing"), "\(misdirected.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: typo + "/journal.sqlite"))
         let submitted = try run(["submit", "--state", directory.path, event.path])
         #expect(submitted.status == 0, "\(submitted.stderr)")
         #expect(submitted.stdout.hasPrefix("accepted inbox:"))
