@@ -26,12 +26,16 @@ public struct FeedEvent: Sendable {
     /// is JSON but not a valid step.
     public static func parse(_ text: String, file: String, line: Int, units: [String: UnitArtifact]) throws(ArtifactError) -> FeedEvent {
         let json = try parseJSON(text, file: file, line: line)
-        return try parse(json, text: text, file: file, line: line, units: units)
+        return try parse(json, text: text, file: file, line: line, units: units, intake: true)
     }
 
-    /// Parses an already decoded event (journal recovery reads events this way).
-    public static func parse(_ json: JSONValue, text: String, file: String, line: Int, units: [String: UnitArtifact]) throws(ArtifactError) -> FeedEvent {
-        let node = YAMLNode(json: json, file: file, code: .fixtureInvalid)
+    /// Parses an already decoded event (journal recovery reads events this way). `intake`: a
+    /// new event, whose amounts and rates must be JSON strings (`"amount":"1000"`, not
+    /// `1000`); false for an event read back from a journal, which was accepted once and is
+    /// read as it was then.
+    public static func parse(_ json: JSONValue, text: String, file: String, line: Int, units: [String: UnitArtifact],
+                             intake: Bool = false) throws(ArtifactError) -> FeedEvent {
+        let node = YAMLNode(json: json, file: file, code: .fixtureInvalid, decimalStringsOnly: intake)
         do throws(ArtifactError) {
             guard node.isMapping else { throw node.error("an event is one JSON object per line") }
             let unitName = try node.required("unit").name()

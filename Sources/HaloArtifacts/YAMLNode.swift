@@ -29,6 +29,9 @@ public struct YAMLNode {
     /// names its key's line, which for a block value (`rate_limit:` then an indented
     /// mapping) is not the line the value starts on.
     let keyLine: Int?
+    /// JSON only: refuse a JSON number where an amount or a rate is read (intake of feed
+    /// lines and events); false for events read back from a journal, which were accepted once.
+    let decimalStringsOnly: Bool
 
     init(node: Node, file: String, path: String, code: ArtifactErrorCode, keyLine: Int? = nil) {
         self.storage = .yaml(node)
@@ -36,15 +39,18 @@ public struct YAMLNode {
         self.path = path
         self.code = code
         self.keyLine = keyLine
+        self.decimalStringsOnly = false
     }
 
-    /// A node over parsed JSON.
-    public init(json: JSONValue, file: String, path: String = "", code: ArtifactErrorCode) {
+    /// A node over parsed JSON. `decimalStringsOnly`: amounts and rates must be JSON strings
+    /// (see ``decimalText(_:)``), as for new events; false reads a JSON integer as its digits.
+    public init(json: JSONValue, file: String, path: String = "", code: ArtifactErrorCode, decimalStringsOnly: Bool = false) {
         self.storage = .json(json)
         self.file = file
         self.path = path
         self.code = code
         self.keyLine = nil
+        self.decimalStringsOnly = decimalStringsOnly
     }
 
     /// Parses one YAML (or JSON) document, within ``YAMLBounds`` (depth and expanded size,
@@ -113,7 +119,7 @@ public struct YAMLNode {
     }
 
     private func child(_ json: JSONValue, _ component: String) -> YAMLNode {
-        YAMLNode(json: json, file: file, path: childPath(component), code: code)
+        YAMLNode(json: json, file: file, path: childPath(component), code: code, decimalStringsOnly: decimalStringsOnly)
     }
 
     // MARK: Shape
@@ -291,9 +297,21 @@ public struct YAMLNode {
         }
     }
 
-    /// An exact token amount with `decimals` decimals ("1000", "0.98"); floats are read as their text.
+    /// The text of an amount or a rate. In JSON (feed lines, submitted and posted events) it
+    /// must be a string: a JSON number is refused, as the product's JSON carries every amount
+    /// and rate as a decimal string (a reader of numbers may already have rounded it). A YAML
+    /// scalar is read as its text, quoted or not.
+    func decimalText(_ what: String) throws(ArtifactError) -> String {
+        if decimalStringsOnly, case .json(.int(let number)) = storage {
+            throw error("\(what) is a JSON number; write it as a decimal string: \"\(number)\"")
+        }
+        return try string()
+    }
+
+    /// An exact token amount with `decimals` decimals ("1000", "0.98"); floats are read as their
+    /// text; in JSON only a string (see ``decimalText(_:)``).
     public func amount(decimals: Int = 18) throws(ArtifactError) -> Amount {
-        let text = try string()
+        let text = try decimalText("an amount")
         do {
             return try Amount(parsing: text, decimals: decimals)
         } catch {
@@ -303,7 +321,7 @@ public struct YAMLNode {
 
     /// An exact WAD rate ("1", "0.98", "1.25").
     public func rate() throws(ArtifactError) -> Rate {
-        let text = try string()
+        let text = try decimalText("a rate")
         do {
             return try Rate(parsing: text)
         } catch {

@@ -96,3 +96,36 @@ import Testing
         }
     }
 }
+
+/// A new event's amounts and rates are JSON strings ("1000"), as every amount in the product's
+/// JSON: a JSON number is refused at intake (feed line, `halo submit`, `POST /v1/events`, all
+/// through `FeedEvent.parse(_:file:line:units:)`), naming the field and the string to write.
+/// An event read back from a journal is read as it was accepted.
+@Suite struct EventAmountsAreStringsTests {
+    static let units: [String: UnitArtifact] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let halo = try! HaloArtifact.load(path: root.appendingPathComponent("examples/passthrough-alpha/halo.yaml").path)
+        return Dictionary(uniqueKeysWithValues: halo.units.map { ($0.name, $0) })
+    }()
+
+    @Test(arguments: [
+        (#"{"unit":"tbill-a","fund":{"account":"x","asset":"USDS","amount":1000}}"#, "fund.amount", "\"1000\""),
+        (#"{"unit":"tbill-a","subscribe":{"account":"x","amount":5}}"#, "subscribe.amount", "\"5\""),
+        (#"{"unit":"tbill-a","report":{"nav":1,"price":"1","holdings":"0","capacity":"1","liquidity":"1"}}"#, "report.nav", "\"1\""),
+    ])
+    func aJSONNumberIsRefusedAtIntake(line: String, field: String, hint: String) {
+        do {
+            _ = try FeedEvent.parse(line, file: "feed.jsonl", line: 3, units: Self.units)
+            Issue.record("accepted: \(line)")
+        } catch {
+            #expect(error.code == .fixtureInvalid && error.line == 3, "\(error)")
+            #expect(error.description.contains(field) && error.description.contains("decimal string: \(hint)"), "\(error)")
+        }
+    }
+
+    @Test func theSameEventAsStringsIsAcceptedAndAJournaledOneIsReadAsItWas() throws {
+        _ = try FeedEvent.parse(#"{"unit":"tbill-a","fund":{"account":"x","asset":"USDS","amount":"1000"}}"#, file: "feed.jsonl", line: 1, units: Self.units)
+        let recorded = try JSONParser.parse(#"{"unit":"tbill-a","fund":{"account":"x","asset":"USDS","amount":1000}}"#)
+        _ = try FeedEvent.parse(recorded, text: "", file: "journal", line: 7, units: Self.units)
+    }
+}
