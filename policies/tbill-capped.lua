@@ -10,9 +10,8 @@
 -- journal of the shipped three-week feed, to show what a smaller capacity would have done:
 -- a backlog that builds up every day and converts later, at higher rates (docs/replay.md).
 --
--- It builds on v1 with `require "tbill"`, and `require` only finds the stdlib and the policy's
--- own folder: copy this file next to policies/tbill.lua before loading it
---   cp examples/passthrough-alpha/candidates/tbill-capped.lua policies/
+-- It builds on v1 with `require "tbill"` (`require` finds the stdlib and the policy's own
+-- folder), so it lives next to policies/tbill.lua:
 --   halo check policies/tbill-capped.lua
 
 local halo = require "halo"
