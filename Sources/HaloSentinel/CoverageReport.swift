@@ -61,7 +61,8 @@ public struct CoverageReport: Sendable {
             let sources = sourceFiles(of: unit.policyFile)
             // The stdlib and the runtime read params too (`max_rate_increase_per_day` caps the rate).
             let stdlib = StdlibLocator.find(near: [unit.policyFile]).map { [$0 + "/halo.lua"] } ?? []
-            let text = (sources + stdlib).compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n")
+            // Comments do not read a param: a note that mentions `params.x` must not hide that x is unread.
+            let text = (sources + stdlib).compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.map(Self.withoutComments).joined(separator: "\n")
                 + "\n" + Self.runtimeParams.map { ".\($0)" }.joined(separator: "\n")
             gaps.append(UnitGaps(unit: unit.name, policy: policy, fixtures: mine.count,
                                  unraisedSignals: unit.signals.filter { !raised.contains($0) },
@@ -115,7 +116,7 @@ public struct CoverageReport: Sendable {
         let folder = (policy as NSString).deletingLastPathComponent
         var index = 0
         while index < result.count {
-            let text = (try? String(contentsOfFile: result[index], encoding: .utf8)) ?? ""
+            let text = withoutComments((try? String(contentsOfFile: result[index], encoding: .utf8)) ?? "")
             for name in requires(text) {
                 let path = ArtifactPath.normalize((folder.isEmpty ? "." : folder) + "/" + name.replacingOccurrences(of: ".", with: "/") + ".lua")
                 if FileManager.default.fileExists(atPath: path), !result.contains(path) { result.append(path) }
@@ -134,6 +135,65 @@ public struct CoverageReport: Sendable {
             names.append(String(rest.dropFirst().prefix { $0 != quote }))
         }
         return names
+    }
+
+    /// Lua source with its comments (`-- ...` to the end of the line, `--[[ ... ]]`,
+    /// `--[==[ ... ]==]`) removed and everything else, string literals included, kept; line
+    /// breaks stay where they were. A `--` inside a string is part of the string.
+    static func withoutComments(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        /// The level of a long bracket `[` `=`* `[` starting at `at`, or nil.
+        func longBracket(_ at: Int) -> Int? {
+            guard at < bytes.count, bytes[at] == UInt8(ascii: "[") else { return nil }
+            var j = at + 1
+            while j < bytes.count, bytes[j] == UInt8(ascii: "=") { j += 1 }
+            return j < bytes.count && bytes[j] == UInt8(ascii: "[") ? j - at - 1 : nil
+        }
+        /// The index just past the long bracket's close `]` `=`*level `]` searched from `from`.
+        func closeOf(level: Int, from: Int) -> Int {
+            var j = from
+            while j < bytes.count {
+                if bytes[j] == UInt8(ascii: "]") {
+                    var k = j + 1
+                    while k < bytes.count, bytes[k] == UInt8(ascii: "="), k - j - 1 < level { k += 1 }
+                    if k - j - 1 == level, k < bytes.count, bytes[k] == UInt8(ascii: "]") { return k + 1 }
+                }
+                j += 1
+            }
+            return bytes.count
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "-"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "-") {
+                if let level = longBracket(i + 2) {
+                    let end = closeOf(level: level, from: i + 2 + level + 2)
+                    out.append(contentsOf: bytes[i..<end].filter { $0 == UInt8(ascii: "\n") })
+                    i = end
+                } else {
+                    while i < bytes.count, bytes[i] != UInt8(ascii: "\n") { i += 1 }
+                }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                out.append(byte)
+                i += 1
+                while i < bytes.count, bytes[i] != byte, bytes[i] != UInt8(ascii: "\n") {
+                    if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count { out.append(bytes[i]); i += 1 }
+                    out.append(bytes[i])
+                    i += 1
+                }
+                if i < bytes.count, bytes[i] == byte { out.append(byte); i += 1 }
+            } else if let level = longBracket(i) {
+                let end = closeOf(level: level, from: i + level + 2)
+                out.append(contentsOf: bytes[i..<end])
+                i = end
+            } else {
+                out.append(byte)
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func mentions(_ text: String, _ name: String) -> Bool {

@@ -24,6 +24,27 @@ import HaloArtifacts
         #expect(policy?.value.contains(settleBody) == true)
     }
 
+    /// A param named only in a comment is still never read (the stdlib's own comments named
+    /// `params.max_daily_capacity`, so a policy that never read it was reported as reading it).
+    @Test func aParamNamedOnlyInACommentIsUnread() {
+        let source = """
+        -- reads params.max_daily_capacity? no: only this comment does
+        --[==[ nor ctx.params.nav_tolerance ]==]
+        local s = "--[[ not a comment: ctx.params.cap_in_string ]]"
+        local t = "say \\"--\\" .quoted"
+        return ctx.params.min_order, [[ -- long string .long_name ]]
+        """
+        let text = CoverageReport.withoutComments(source)
+        #expect(!CoverageReport.mentions(text, "max_daily_capacity"))
+        #expect(!CoverageReport.mentions(text, "nav_tolerance"))
+        #expect(CoverageReport.mentions(text, "min_order"))
+        #expect(CoverageReport.mentions(text, "cap_in_string"))
+        #expect(CoverageReport.mentions(text, "long_name"))
+        #expect(CoverageReport.mentions(text, "quoted"), "an escaped quote does not end the string")
+        #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count == 5, "line breaks stay")
+        #expect(CoverageReport.withoutComments("local a = 1 -- x\nlocal b = 2") == "local a = 1 \nlocal b = 2")
+    }
+
     @Test func executableLinesSkipCommentsAndClosers() {
         let text = "-- a comment\nlocal x = 1\n\nif x then\n  x = 2\nend\n--[[ long\ncomment ]]\nreturn x\n"
         #expect(CoverageReport.executableLines(text) == [2, 4, 5, 9])
