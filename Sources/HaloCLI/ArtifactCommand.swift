@@ -101,19 +101,24 @@ struct ArtifactCommand: ParsableCommand {
             let service = try openReader(state)
             defer { service.close() }
             let edits = service.artifactEdits.pending
-            // Proposals still in the inbox: the Sentinel fixes their effective time when it takes them.
-            let waiting = ((try? service.inboxItems()) ?? []).filter { (try? JSONParser.parse($0.payload))?["artifact_edit"] != nil }
+            let inbox = InboxEdits(service)
             if json {
                 print(JSONValue.object([("revision", .int(Int64(service.halo.revision))), ("pending", .array(edits.map(\.json))),
-                                        ("in_inbox", .array(waiting.map { .string("edit-\($0.id)") }))]).pretty())
+                                        ("in_inbox", .array(inbox.proposals.map { .string($0) })),
+                                        ("cancels_in_inbox", .array(inbox.cancels.sorted().map { .string($0) }))]).pretty())
                 return
             }
             print("\(service.halo.name) revision \(service.halo.revision) in force at \(service.now.iso8601)")
-            if edits.isEmpty && waiting.isEmpty { print("no pending edit") }
-            for edit in edits {
-                print("\(edit.id): revision \(edit.revision) by \(edit.actor), proposed \(edit.proposedAt.iso8601), lands \(edit.effectiveAt.iso8601)")
+            if edits.isEmpty && inbox.proposals.isEmpty { print("no pending edit") }
+            func cancelNote(_ id: String) -> String {
+                inbox.cancels.contains(id) ? "; a cancel is in the inbox, not yet taken by the Sentinel" : ""
             }
-            for item in waiting { print("edit-\(item.id): in the inbox since \(item.receivedAt); not yet taken by the Sentinel") }
+            for edit in edits {
+                print("\(edit.id): revision \(edit.revision) by \(edit.actor), proposed \(edit.proposedAt.iso8601), lands \(edit.effectiveAt.iso8601)" + cancelNote(edit.id))
+            }
+            for (id, since) in zip(inbox.proposals, inbox.proposedSince) {
+                print("\(id): in the inbox since \(since); not yet taken by the Sentinel" + cancelNote(id))
+            }
         }
     }
 
@@ -129,7 +134,9 @@ struct ArtifactCommand: ParsableCommand {
 
         func run() throws {
             let service = try openReader(state)
-            let known = service.artifactEdits.pending.contains { $0.id == id }
+            // A proposal still in the inbox can be cancelled too: the Sentinel takes inbox items
+            // in order, so it journals the proposal before it reads the cancel.
+            let known = service.artifactEdits.pending.contains { $0.id == id } || InboxEdits(service).proposals.contains(id)
             let authorized = service.halo.roles.abeam.contains(actor)
             service.close()
             guard authorized else {
@@ -148,6 +155,26 @@ struct ArtifactCommand: ParsableCommand {
             } catch {
                 Output.error("refused: \(error)")
                 throw ExitCode(2)
+            }
+        }
+    }
+}
+
+/// Artifact Edit items in a journal's inbox, not yet taken by the Sentinel: proposals (by the
+/// edit id they will get, `edit-<inbox id>`) and the edit ids of queued cancels.
+struct InboxEdits {
+    var proposals: [String] = []
+    var proposedSince: [String] = []
+    var cancels: Set<String> = []
+
+    init(_ service: SentinelService) {
+        for item in (try? service.inboxItems()) ?? [] {
+            guard let payload = try? JSONParser.parse(item.payload) else { continue }
+            if payload["artifact_edit"] != nil {
+                proposals.append("edit-\(item.id)")
+                proposedSince.append(item.receivedAt)
+            } else if case .string(let edit)? = payload["artifact_cancel"]?["edit"] {
+                cancels.insert(edit)
             }
         }
     }

@@ -114,7 +114,7 @@ extension SentinelService {
                 return artifactRefusal(eventID: eventID, id: id, StepFailure(code: "not-authorized", message: "'\(actor)' does not hold aBEAM, which cancelling an edit needs"))
             }
             guard artifactEdits.pending.contains(where: { $0.id == id }) else {
-                return artifactRefusal(eventID: eventID, id: id, StepFailure(code: "fixture-invalid", message: "no pending edit '\(id)'"))
+                return artifactRefusal(eventID: eventID, id: id, StepFailure(code: "fixture-invalid", message: "no pending edit '\(id)' (it may have landed, been refused or been cancelled before this cancel was read)"))
             }
             artifactEdits.remove(id)
             onLog("artifact edit \(id) cancelled by \(actor)")

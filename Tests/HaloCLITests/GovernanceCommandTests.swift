@@ -48,6 +48,29 @@ import Testing
         #expect(json.stdout.contains("\"only_reduces\" : true") || json.stdout.contains("\"only_reduces\": true"), "\(json.stdout)")
     }
 
+    /// `pending` lists a proposal the Sentinel has not taken yet; `cancel` accepts it too (the
+    /// Sentinel takes inbox items in order: the proposal is journaled before the cancel is read),
+    /// and `pending` says a cancel is queued. A newcomer was refused "no pending edit" here.
+    @Test func aProposalStillInTheInboxCanBeCancelled() throws {
+        let directory = try HaloProcess.temporaryDirectory()
+        let state = directory.appendingPathComponent("state").path
+        let (early, _) = try Self.splitFeed(at: "2026-03-02T12:00:00Z", in: directory)
+        #expect(try run(["run", Self.halo, "--state", state, "--feed", early]).status == 0)
+        let edited = try Self.editedHalo(revision: 2, in: directory)
+        #expect(try run(["artifact", "propose", "--state", state, edited, "--actor", "sky-governance"]).status == 0)
+        #expect(try run(["artifact", "pending", "--state", state]).stdout.contains("edit-1: in the inbox since"))
+        let cancel = try run(["artifact", "cancel", "--state", state, "edit-1", "--actor", "sky-governance"])
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(try run(["artifact", "pending", "--state", state]).stdout.contains("a cancel is in the inbox"))
+        #expect(try run(["artifact", "cancel", "--state", state, "edit-9", "--actor", "sky-governance"]).status == 2)
+        // The Sentinel takes both: the edit is journaled as proposed, then cancelled; nothing lands.
+        let drained = try run(["run", Self.halo, "--state", state])
+        #expect(drained.status == 0, "\(drained.stderr)")
+        #expect(drained.stderr.contains("artifact edit edit-1 cancelled by sky-governance"), "\(drained.stderr)")
+        let after = try run(["artifact", "pending", "--state", state]).stdout
+        #expect(after.contains("revision 1 in force") && after.contains("no pending edit"), "\(after)")
+    }
+
     /// Propose, then kill -9 the Sentinel again and again between the proposal and its effect:
     /// the edit lands at the same time and the state is the same as an uninterrupted run's.
     @Test func killNineBetweenProposalAndEffectLosesNothing() throws {
