@@ -29,9 +29,40 @@ public final class HaloMetrics: Sendable {
         _ = registry.makeGauge(descriptor: Self.descriptor("halo_ready", help: "1 when /readyz answers 200."), labels: [])
     }
 
+    /// Hooks the Sentinel calls (a policy that does not define one keeps its counters at zero).
+    static let hooks = ["settle", "signals", "respond", "migrate"]
+    /// The signal the runtime itself raises for a failed hook, with its fixed severity.
+    static let policyFailureSignal = (code: "POLICY_FAILURE", severity: "alert")
+
+    /// Creates at zero, for every Unit, the counter series whose labels are known in advance, so
+    /// that `increase()`/`rate()` see their first event: events applied; hook calls and failures
+    /// for every hook; reloads `accepted` and `refused`; `POLICY_FAILURE` signals. Series whose
+    /// labels are only known when they happen (refused events by error code, the policy's own
+    /// signals by code and severity, the histograms) appear at their first observation.
+    public func createCounters(units: [String]) {
+        for unit in units {
+            _ = registry.makeCounter(descriptor: Self.eventsApplied, labels: [("unit", unit)])
+            for hook in Self.hooks {
+                _ = registry.makeCounter(descriptor: Self.hookCalls, labels: [("unit", unit), ("hook", hook)])
+                _ = registry.makeCounter(descriptor: Self.hookFailures, labels: [("unit", unit), ("hook", hook)])
+            }
+            for outcome in ["accepted", "refused"] {
+                _ = registry.makeCounter(descriptor: Self.policyReloads, labels: [("unit", unit), ("outcome", outcome)])
+            }
+            _ = registry.makeCounter(descriptor: Self.signals, labels: [("unit", unit), ("code", Self.policyFailureSignal.code),
+                                                                         ("severity", Self.policyFailureSignal.severity)])
+        }
+    }
+
+    static var eventsApplied: MetricNameDescriptor { descriptor("halo_events_applied_total", help: "Events applied since the process started.") }
+    static var hookCalls: MetricNameDescriptor { descriptor("halo_hook_calls_total", help: "Live policy hook calls.") }
+    static var hookFailures: MetricNameDescriptor { descriptor("halo_hook_failures_total", help: "Policy hook calls that failed (error, budget, timeout).") }
+    static var policyReloads: MetricNameDescriptor { descriptor("halo_policy_reloads_total", help: "Policy reload attempts, by outcome.") }
+    static var signals: MetricNameDescriptor { descriptor("halo_signals_total", help: "Signals raised, by Unit, code and severity.") }
+
     /// An event was applied to `unit`.
     public func eventApplied(unit: String) {
-        registry.makeCounter(descriptor: Self.descriptor("halo_events_applied_total", help: "Events applied since the process started."), labels: [("unit", unit)]).increment()
+        registry.makeCounter(descriptor: Self.eventsApplied, labels: [("unit", unit)]).increment()
     }
 
     /// An event was refused with `code`.
@@ -42,8 +73,8 @@ public final class HaloMetrics: Sendable {
     /// A live hook call.
     public func hookCalled(unit: String, hook: String, seconds: Double, instructions: Int, failed: Bool) {
         let labels = [("unit", unit), ("hook", hook)]
-        registry.makeCounter(descriptor: Self.descriptor("halo_hook_calls_total", help: "Live policy hook calls."), labels: labels).increment()
-        let failures = registry.makeCounter(descriptor: Self.descriptor("halo_hook_failures_total", help: "Policy hook calls that failed (error, budget, timeout)."), labels: labels)
+        registry.makeCounter(descriptor: Self.hookCalls, labels: labels).increment()
+        let failures = registry.makeCounter(descriptor: Self.hookFailures, labels: labels)
         if failed { failures.increment() }
         registry.makeValueHistogram(descriptor: Self.descriptor("halo_hook_duration_seconds", help: "Wall time of one policy hook call, seconds."), labels: labels, buckets: Self.latencyBuckets).record(seconds)
         registry.makeValueHistogram(descriptor: Self.descriptor("halo_hook_instructions", help: "Lua instructions one policy hook call used."), labels: labels, buckets: Self.instructionBuckets).record(Double(instructions))
@@ -56,12 +87,12 @@ public final class HaloMetrics: Sendable {
 
     /// A signal was raised.
     public func signalRaised(unit: String, code: String, severity: String) {
-        registry.makeCounter(descriptor: Self.descriptor("halo_signals_total", help: "Signals raised, by Unit, code and severity."), labels: [("unit", unit), ("code", code), ("severity", severity)]).increment()
+        registry.makeCounter(descriptor: Self.signals, labels: [("unit", unit), ("code", code), ("severity", severity)]).increment()
     }
 
     /// A policy reload was attempted.
     public func reloaded(unit: String, accepted: Bool) {
-        registry.makeCounter(descriptor: Self.descriptor("halo_policy_reloads_total", help: "Policy reload attempts, by outcome."), labels: [("unit", unit), ("outcome", accepted ? "accepted" : "refused")]).increment()
+        registry.makeCounter(descriptor: Self.policyReloads, labels: [("unit", unit), ("outcome", accepted ? "accepted" : "refused")]).increment()
     }
 
     /// Sets a gauge.

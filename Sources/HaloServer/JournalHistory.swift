@@ -1,11 +1,13 @@
 import Foundation
 import HaloArtifacts
 import HaloJournal
+import HaloSentinel
 
 /// `GET /v1/decisions` and `GET /v1/signals`: read from the journal, paged by journal sequence.
 ///
 /// Every hook call the Sentinel made is journaled with its event (or clock move) as a hook
-/// outcome: the hook, its raw results and its failure. A decision here is one such outcome; a
+/// outcome: the hook, its raw results and its failure. A decision here is one such outcome (its
+/// results shown as the decision log shows values, see ``results(of:)``); a
 /// signal is one entry of a `signals` hook's result, or the `POLICY_FAILURE` (severity `alert`)
 /// the runtime raises for a failed hook. `since` is the journal sequence after which to start
 /// (the previous page's `next`); a page scans at most ``scanLimit`` records so a request stays
@@ -68,8 +70,7 @@ public final class JournalHistory: @unchecked Sendable {
                         let failure = outcome["failure"]
                         switch kind {
                         case .decisions:
-                            var results: JSONValue = .null
-                            if case .array(let values)? = outcome["results"] { results = .array(values.map(Self.plain)) }
+                            let results: JSONValue = Self.results(of: outcome).map { .array($0) } ?? .null
                             items.append(.object(common + [("hook", .string(hook)), ("results", results), ("error", failure ?? .null)]))
                         case .signals:
                             if let failure {
@@ -77,8 +78,7 @@ public final class JournalHistory: @unchecked Sendable {
                                 if case .string(let text)? = failure["message"] { message = "\(hook) failed: \(text)" } else { message = "\(hook) failed" }
                                 items.append(.object(common + [("code", .string("POLICY_FAILURE")), ("severity", .string("alert")),
                                                                ("message", .string(message)), ("hook", .string(hook))]))
-                            } else if hook == "signals", case .array(let values)? = outcome["results"], let first = values.first,
-                                      case .array(let raised) = Self.plain(first) {
+                            } else if hook == "signals", let first = Self.results(of: outcome)?.first, case .array(let raised) = first {
                                 for signal in raised {
                                     items.append(.object(common + [("code", signal["code"] ?? .null), ("severity", signal["severity"] ?? .string("warning")),
                                                                    ("message", signal["message"] ?? .string("")), ("hook", .string(hook))]))
@@ -94,28 +94,21 @@ public final class JournalHistory: @unchecked Sendable {
         }
     }
 
-    /// The journal's encoding of Lua values (``HookOutcome``) as plain JSON: a table with keys
-    /// 1...n is an array, other tables objects; floats stay in their journal form.
-    static func plain(_ value: JSONValue) -> JSONValue {
-        guard case .object = value else { return value }
-        if case .array(let entries)? = value["t"] {
-            var pairs: [(JSONValue, JSONValue)] = []
-            for entry in entries {
-                if case .array(let pair) = entry, pair.count == 2 { pairs.append((pair[0], plain(pair[1]))) }
-            }
-            let isSequence = pairs.enumerated().allSatisfy { $0.element.0 == .int(Int64($0.offset + 1)) }
-            if isSequence && !pairs.isEmpty { return .array(pairs.map(\.1)) }
-            return .object(pairs.map { key, element in
-                switch key {
-                case .string(let text): return (text, element)
-                case .int(let number): return (String(number), element)
-                default: return (key.serialized(), element)
-                }
-            })
+    /// Hooks whose result is a list (`signals`: the raised signals; `respond`, `migrate`: the
+    /// proposed actions), so an empty table is `[]` there, as in the decision log.
+    static let listHooks: Set<String> = ["signals", "respond", "migrate"]
+
+    /// A journaled hook outcome's return values as JSON, converted as the decision log and
+    /// traces convert Lua values (``SandboxedPolicy/json(_:)``): amounts as exact decimal strings
+    /// in token units, tables with keys 1...n as arrays, other tables as objects. An empty table
+    /// is `[]` for a hook that returns a list and `{}` otherwise. Nil when the call failed.
+    static func results(of outcome: JSONValue) -> [JSONValue]? {
+        guard let decoded = HookOutcome(json: outcome), let values = decoded.results else { return nil }
+        let isList = listHooks.contains(decoded.hook)
+        return values.map { value in
+            let json = SandboxedPolicy.json(value)
+            if isList, case .object(let pairs) = json, pairs.isEmpty { return .array([]) }
+            return json
         }
-        if case .string(let type)? = value["u"], case .string(let hex)? = value["b"] {
-            return .object([("userdata", .string(type)), ("bytes", .string(hex))])
-        }
-        return value
     }
 }

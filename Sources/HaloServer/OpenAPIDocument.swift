@@ -23,7 +23,7 @@ public enum OpenAPIDocument {
     "/v1/units/{unit}/series": {"get": {"summary": "The Unit's recent time series (exchange rate, queue backlogs) for charts.", "parameters": [{"$ref": "#/components/parameters/unit"}], "responses": {
       "200": {"description": "points, oldest first", "content": {"application/json": {"schema": {"type": "object"}}}},
       "404": {"description": "unknown unit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-    "/v1/decisions": {"get": {"summary": "Hook calls from the journal, paged by journal sequence.", "parameters": [{"$ref": "#/components/parameters/unitQuery"}, {"$ref": "#/components/parameters/since"}, {"$ref": "#/components/parameters/limit"}], "responses": {
+    "/v1/decisions": {"get": {"summary": "Hook calls from the journal (each call's results, amounts as exact decimal strings), paged by journal sequence.", "parameters": [{"$ref": "#/components/parameters/unitQuery"}, {"$ref": "#/components/parameters/since"}, {"$ref": "#/components/parameters/limit"}], "responses": {
       "200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
       "400": {"description": "bad query", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
     "/v1/signals": {"get": {"summary": "Signals from the journal (the signals hook's results; POLICY_FAILURE for failed hooks), paged.", "parameters": [{"$ref": "#/components/parameters/unitQuery"}, {"$ref": "#/components/parameters/since"}, {"$ref": "#/components/parameters/limit"}], "responses": {

@@ -52,6 +52,7 @@ public final class SentinelPublisher {
             self.readJournalTail()
             self.publish(service)
         }
+        metrics.createCounters(units: service.unitNames)
         state.updateReadiness { $0.journalOpen = true; $0.recovered = true }
         publish(service)
     }
@@ -189,10 +190,10 @@ public final class SentinelPublisher {
             metrics.gauge("halo_exchange_rate", [("unit", name)], Double(sentinel.unit.exchangeRate.description) ?? 0,
                           help: "The Unit's exchange rate (underlying per share).")
             let share = UInt8(sentinel.artifact.decimals(of: sentinel.artifact.share))
-            metrics.gauge("halo_queue_total", [("unit", name), ("queue", "subscribe")],
+            metrics.gauge("halo_queue_backlog", [("unit", name), ("queue", "subscribe")],
                           Double(Amount(units: sentinel.unit.subscribeQueue.totalUnderlying, decimals: underlying).description) ?? 0,
                           help: "Queue backlog: subscribe in the underlying asset, redeem in shares.")
-            metrics.gauge("halo_queue_total", [("unit", name), ("queue", "redeem")],
+            metrics.gauge("halo_queue_backlog", [("unit", name), ("queue", "redeem")],
                           Double(Amount(units: sentinel.unit.redeemQueue.totalShares, decimals: share).description) ?? 0,
                           help: "Queue backlog: subscribe in the underlying asset, redeem in shares.")
         }

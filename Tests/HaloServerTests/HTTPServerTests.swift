@@ -106,6 +106,64 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    /// `/v1/decisions` shows a hook's results as the decision log shows values: amounts as exact
+    /// decimal strings in token units, never the journal's encoding of Lua values.
+    func testDecisionsShowAmountsAsDecimalStrings() throws {
+        let server = try server()
+        let decimal = try NSRegularExpression(pattern: #"^-?[0-9]+(\.[0-9]*[1-9])?$"#)
+        func isDecimal(_ value: Any?) -> Bool {
+            guard let text = value as? String else { return false }
+            return decimal.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+        // The decision log (stdout) for the same calls, by Unit and the policy's note (a journal
+        // item's time is its record's, not the 13:00 lock's): the settle results it printed.
+        var logged: [String: [[String: String]]] = [:]
+        for line in server.stdout.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["type"] as? String == "decision", object["hook"] as? String == "settle",
+                  let unit = object["unit"] as? String, let result = object["result"] as? [String: Any],
+                  let note = result["note"] as? String, result["subscribe"] != nil else { continue }
+            logged["\(unit) \(note)", default: []].append(result.compactMapValues { $0 as? String })
+        }
+        var since = 0, pages = 0, settles = 0, compared = 0, emptySignals = 0
+        while pages < 1_000 {
+            let reply = try server.request("/v1/decisions?limit=1000&since=\(since)")
+            XCTAssertEqual(reply.status, 200)
+            XCTAssertFalse(reply.body.contains("userdata"), "the journal's Lua encoding leaked")
+            XCTAssertFalse(reply.body.contains(#""bytes""#), "the journal's Lua encoding leaked")
+            let items = try XCTUnwrap(reply.object["items"] as? [[String: Any]])
+            for item in items where item["error"] is NSNull {
+                let results = try XCTUnwrap(item["results"] as? [Any], "\(item)")
+                switch item["hook"] as? String {
+                case "settle":
+                    let result = try XCTUnwrap(results.first as? [String: Any], "\(item)")
+                    for key in ["subscribe", "redeem", "exchange_rate"] {
+                        XCTAssert(isDecimal(result[key]), "settle \(key): \(result[key] ?? "nil") in \(item)")
+                    }
+                    settles += 1
+                    if let unit = item["unit"] as? String, let note = result["note"] as? String, let logs = logged["\(unit) \(note)"] {
+                        let shown = ["subscribe", "redeem", "exchange_rate"].map { result[$0] as? String }
+                        XCTAssert(logs.contains { log in ["subscribe", "redeem", "exchange_rate"].map { log[$0] } == shown },
+                                  "\(unit): /v1/decisions shows \(shown), the decision log \(logs)")
+                        compared += 1
+                    }
+                case "signals":
+                    // A round that raised nothing: one return value, the empty list (the decision log's `[]`).
+                    XCTAssert(results.first is [Any], "signals results \(results)")
+                    if let list = results.first as? [Any], list.isEmpty { emptySignals += 1 }
+                default:
+                    break
+                }
+            }
+            pages += 1
+            guard let next = reply.object["next"] as? Int else { break }
+            since = next
+        }
+        XCTAssertGreaterThan(settles, 10)
+        XCTAssertGreaterThan(compared, 0, "settle decisions found in the decision log too")
+        XCTAssertGreaterThan(emptySignals, 0, "quiet signals rounds in three weeks")
+    }
+
     func testSubmitRefusals() throws {
         let server = try server()
         let event = #"{"id":"http-refusal-probe","unit":"tbill-a","fund":{"account":"probe","asset":"USDS","amount":"1"}}"#
@@ -193,9 +251,16 @@ final class HTTPServerTests: XCTestCase {
                            metrics.value("halo_hook_calls_total", ["unit": name, "hook": "settle"]))
             XCTAssertFalse(metrics.samples("halo_rate_limit_max", ["unit": name]).isEmpty)
             XCTAssertFalse(metrics.samples("halo_rate_limit_current", ["unit": name]).isEmpty)
-            XCTAssertEqual(metrics.samples("halo_queue_total", ["unit": name]).count, 2)
+            XCTAssertEqual(metrics.samples("halo_queue_backlog", ["unit": name]).count, 2)
+            XCTAssertEqual(metrics.families["halo_queue_backlog"]?.type, "gauge")
+            // Counters with known labels exist from start, at zero until something happens.
+            for outcome in ["accepted", "refused"] {
+                XCTAssertEqual(metrics.samples("halo_policy_reloads_total", ["unit": name, "outcome": outcome]).count, 1, "\(name) \(outcome)")
+            }
+            XCTAssertEqual(metrics.samples("halo_hook_failures_total", ["unit": name, "hook": "settle"]).count, 1, name)
             XCTAssertFalse(metrics.samples("halo_last_report_age_seconds", ["unit": name]).isEmpty)
         }
+        XCTAssertNil(metrics.families["halo_queue_total"], "renamed halo_queue_backlog (a gauge must not end in _total)")
         XCTAssertGreaterThan(metrics.value("halo_journal_commit_seconds_count"), 0)
         XCTAssertEqual(metrics.families["halo_journal_commit_seconds"]?.type, "histogram")
     }

@@ -78,4 +78,32 @@ final class ReportAndRulesTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, output)
         XCTAssert(output.contains("SUCCESS"), output)
     }
+
+    /// `promtool check metrics` (naming and format lint) on the example's /metrics after the
+    /// three-week feed: exit 0 and nothing printed.
+    func testMetricsPassPromtoolCheck() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
+            throw XCTSkip("promtool is not installed (Debian: prometheus); /metrics was not checked by it")
+        }
+        let server = try SentinelServerProcess()
+        defer { server.stop() }
+        try server.waitForStatus("the feed") { SentinelServerProcess.taken($0) >= HTTPServerTests.feedLines }
+        let reply = try server.request("/metrics")
+        XCTAssertEqual(reply.status, 200)
+        XCTAssert(reply.body.contains("halo_hook_duration_seconds_bucket"), "hook histograms are there to be checked")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+        process.arguments = ["check", "metrics"]
+        let input = Pipe(), out = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        input.fileHandleForWriting.write(Data(reply.body.utf8))
+        try input.fileHandleForWriting.close()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, output)
+        XCTAssertEqual(output, "", "promtool check metrics prints nothing when the metrics pass")
+    }
 }

@@ -53,6 +53,38 @@ final class ServerStartupTests: XCTestCase {
         XCTAssertEqual(try get(base + "/readyz").0, 200)
     }
 
+    /// Counters whose labels are known exist at zero from start (so `increase()` sees the first
+    /// event), before any event or reload: a Sentinel started without a feed.
+    func testDocumentedCountersExistFromStartAtZero() throws {
+        let server = try SentinelServerProcess(feed: nil)
+        defer { server.stop() }
+        var reply = try server.request("/readyz")
+        for _ in 0..<600 where reply.status != 200 {
+            Thread.sleep(forTimeInterval: 0.05)
+            reply = try server.request("/readyz")
+        }
+        XCTAssertEqual(reply.status, 200, reply.body)
+        let metrics = try PrometheusText(try server.request("/metrics").body)
+        for name in ["halo_events_applied_total", "halo_hook_calls_total", "halo_hook_failures_total",
+                     "halo_policy_reloads_total", "halo_signals_total"] {
+            XCTAssertEqual(metrics.families[name]?.type, "counter", name)
+        }
+        let units = try XCTUnwrap(server.request("/v1/status").object["units"] as? [String])
+        XCTAssertEqual(Set(units), ["clo-aaa-a", "mmf-a", "tbill-a"])
+        for unit in units {
+            for outcome in ["accepted", "refused"] {
+                let series = metrics.samples("halo_policy_reloads_total", ["unit": unit, "outcome": outcome])
+                XCTAssertEqual(series.map(\.value), [0], "\(unit) \(outcome)")
+            }
+            XCTAssertEqual(metrics.samples("halo_events_applied_total", ["unit": unit]).map(\.value), [0], unit)
+            for hook in ["settle", "signals", "respond", "migrate"] {
+                XCTAssertEqual(metrics.samples("halo_hook_calls_total", ["unit": unit, "hook": hook]).map(\.value), [0], "\(unit) \(hook)")
+                XCTAssertEqual(metrics.samples("halo_hook_failures_total", ["unit": unit, "hook": hook]).map(\.value), [0], "\(unit) \(hook)")
+            }
+            XCTAssertEqual(metrics.samples("halo_signals_total", ["unit": unit, "code": "POLICY_FAILURE", "severity": "alert"]).map(\.value), [0], unit)
+        }
+    }
+
     func testAddressForms() {
         XCTAssertEqual(HTTPAddress(parsing: "127.0.0.1:8080"), HTTPAddress(parsing: ":8080"))
         XCTAssertEqual(HTTPAddress(parsing: "8080")?.host, "127.0.0.1")
