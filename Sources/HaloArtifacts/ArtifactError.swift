@@ -39,20 +39,17 @@ public struct ArtifactError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// `file:line: code: field: message`.
-    public var description: String {
-        var text = file
-        if let line { text += ":\(line)" }
-        text += ": \(code.rawValue): "
-        if let field, !field.isEmpty { text += "\(field): " }
-        return text + message
-    }
+    public var description: String { text(withCode: true) }
 
     /// `file:line: field: message`, for a place that shows ``code`` on its own (a checklist
     /// item, an error that carries the same code), so the code is not printed twice.
-    public var locatedMessage: String {
+    public var locatedMessage: String { text(withCode: false) }
+
+    private func text(withCode: Bool) -> String {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
+        if withCode { text += "\(code.rawValue): " }
         if let field, !field.isEmpty { text += "\(field): " }
         return text + message
     }
